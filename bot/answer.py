@@ -1,0 +1,66 @@
+"""The answer: the JSON object of evals/FORMAT.md, plus the reasoning steps and the facts understood."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Verdict = Literal["mag", "mag_mits", "mag_niet", "hangt_af", "buiten_bereik"]
+
+VERDICT_LABELS: dict[str, str] = {
+    "mag": "Ja",
+    "mag_mits": "Ja, mits",
+    "mag_niet": "Nee",
+    "hangt_af": "Hangt af",
+    "buiten_bereik": "Buiten bereik",
+}
+
+
+class Citation(BaseModel):
+    key: str = Field(description="Citation key, e.g. 'AVG art. 6 lid 1 sub e'.")
+    quote: str = Field(description="Verbatim words from the stored passage of that key.")
+    source_version: str = Field(description="Version date of the quoted text.")
+    url: str = Field("", description="Official deep link.")
+    source_type: str = Field("wet", description="verordening, wet, amvb, convenant, handreiking, werkinstructie.")
+
+
+class Step(BaseModel):
+    """One step of the assessment (doel, grondslag, bijzondere gegevens, ontvanger ...)."""
+
+    id: str
+    title: str
+    finding: str = Field(description="What this step concludes for this question (Dutch).")
+    keys: list[str] = Field(default_factory=list, description="Citation keys this step relies on.")
+
+
+class Facts(BaseModel):
+    """What the question was understood to say. Every field may be empty."""
+
+    sender: str = ""
+    recipient: str = ""
+    data: list[str] = Field(default_factory=list, description="gewoon, gezondheid, strafrechtelijk, bsn ...")
+    purpose: str = ""
+    minor: bool | None = None
+    outside_eer: bool | None = None
+    urgent: bool | None = None
+    consent: bool | None = None
+    language: str = "nl"
+
+
+class Answer(BaseModel):
+    id: str = ""
+    verdict: Verdict
+    summary: str
+    conditions: list[str] = Field(default_factory=list)
+    clarifying_questions: list[str] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    # extra fields, welcome per FORMAT.md
+    steps: list[Step] = Field(default_factory=list)
+    record: list[str] = Field(default_factory=list, description="Wat leg je vast.")
+    escalate: str = Field("", description="Who to ask when the sources do not settle it (FG / privacy officer).")
+    facts: Facts = Field(default_factory=Facts)
+    language: str = "nl"
+    relies_on_guidance: bool = False
+    removed_citations: int = Field(0, description="Citations dropped by verification (should stay 0).")
+    kb_build: str = ""
