@@ -64,3 +64,11 @@ class Answer(BaseModel):
     relies_on_guidance: bool = False
     removed_citations: int = Field(0, description="Citations dropped by verification (should stay 0).")
     kb_build: str = ""
+
+
+class Turn(BaseModel):
+    """An earlier turn of the conversation (FORMAT.md `history`)."""
+
+    question: str
+    answer_verdict: str = ""
+    facts: Facts | None = Field(None, description="The facts understood then, when the caller kept them.")

@@ -47,6 +47,7 @@ class Passage(BaseModel):
     title: str = Field("", description="Article or section title.")
     heading_path: list[str] = Field(default_factory=list, description="hoofdstuk / afdeling / paragraaf ...")
     url: str = Field("", description="Official deep link.")
+    jci: str = Field("", description="Stable BWB identifier (jci1.3:c:BWBR...&artikel=..&lid=..), if any.")
     subs: dict[str, str] = Field(
         default_factory=dict,
         description="Sub-items by label ('a', 'e', 'b 3°') -> their text, each a substring of `text`.",

@@ -25,6 +25,7 @@ class Source(BaseModel):
     eli: str = ""
     url: str = ""
     aliases: list[str] = Field(default_factory=list)
+    sync: bool = Field(False, description="Fetched by the official sync when no corpus folder is given.")
 
     @property
     def authority(self) -> int:
