@@ -1,0 +1,67 @@
+# Deelwijzer — every task the README names. `make run` and `make test` work on a fresh machine.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PIP     := $(VENV)/bin/pip
+CLI     := $(VENV)/bin/deelwijzer
+SHARED  ?= ../shared
+CORPUS  ?=
+export HF_HUB_OFFLINE ?= 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install system-deps run ingest serve test test-fast lint typecheck bench bench-ingest eval screenshots clean
+
+install: $(VENV)/.installed system-deps
+
+# torch first, pinned: pip takes the CPU wheel from local disk instead of a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+# Chromium (browser tests, screenshots) and DejaVu fonts (PDF decision records) come from Debian.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "Please install the Debian packages 'chromium' and 'fonts-dejavu-core' (needs root)."; fi; \
+	fi
+
+# Build the knowledge base (official sources, or CORPUS=DIR offline), then serve the web app.
+run: install
+	$(CLI) ingest $(if $(CORPUS),--from $(CORPUS))
+	$(CLI) serve
+
+ingest: install
+	$(CLI) ingest $(if $(CORPUS),--from $(CORPUS))
+
+serve: install
+	$(CLI) serve
+
+test: install
+	DEELWIJZER_CORPUS_DIR=$(SHARED)/corpus $(VENV)/bin/pytest -q
+
+test-fast: install
+	DEELWIJZER_CORPUS_DIR=$(SHARED)/corpus $(VENV)/bin/pytest -q -m "not slow and not browser and not server"
+
+lint: install
+	$(VENV)/bin/ruff check kb ingest bot evals tests
+
+typecheck: install
+	$(VENV)/bin/mypy kb bot
+
+bench: install
+	$(PY) -m evals.bench --corpus $(SHARED)/corpus
+
+bench-ingest: install
+	$(PY) -m evals.bench --corpus $(SHARED)/corpus --only ingest
+
+eval: install
+	$(CLI) eval cases evals/cases --json evals/out/cases.json
+
+screenshots: install
+	$(PY) tests/screenshots.py --corpus $(SHARED)/corpus --out screenshots
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache
