@@ -17,7 +17,7 @@ MAX_QUOTE_CHARS = 350
 _MIN_QUOTE_CHARS = 120
 _STEM = 6
 
-_BOUNDARY = re.compile(r"(?<=[.;:!?])\s+")
+_BOUNDARY = re.compile(r"(?<=[.;:!?])\s+|[ \t]*\n\s*")
 _LABEL = re.compile(r"^(?:[0-9]+[a-z]?|[a-z]{1,2}|[ivx]+|[0-9]+°)\.?$", re.IGNORECASE)
 # fmt: off
 _ABBREVIATIONS = frozenset({
@@ -129,7 +129,7 @@ def _fit(text: str, max_chars: int) -> str:
     if len(text) <= max_chars:
         return text
     head = text[:max_chars]
-    for marks in ((". ", "; ", ": "), (", ",), (" ",)):
+    for marks in ((". ", "; ", ": ", "\n"), (", ",), (" ",)):
         cut = max(head.rfind(mark) for mark in marks)
         if cut > max_chars // 3:
             return head[: cut + 1].rstrip()

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from kb.citations import parse_key
+from kb.errors import CitationKeyError
 from kb.knowledge_base import Filters, KnowledgeBase
 from kb.passages import Passage
 from kb.settings import RetrievalSettings
@@ -84,11 +86,22 @@ class HybridRetriever:
         found: list[Retrieved] = []
         seen: set[str] = set()
         for key in keys:
-            passage = self.kb.get(key, language)
+            passage = self.lookup(key, language)
             if passage is None or passage.uid in seen or not passes(passage, filters):
                 continue
             seen.add(passage.uid)
             found.append(Retrieved(passage, 1.0, "key"))
+        return found
+
+    def lookup(self, key: str, language: str) -> Passage | None:
+        """The passage of `key`; for an article key whose article has leden, its first lid."""
+        try:
+            parsed = parse_key(key)
+            found = self.kb.get(key, language)
+        except CitationKeyError:
+            return None
+        if found is None and parsed.article and not parsed.lid:
+            found = self.kb.get(f"{parsed.article_key} lid 1", language)
         return found
 
 

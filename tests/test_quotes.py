@@ -76,3 +76,26 @@ def test_a_single_overlong_sentence_is_cut_on_a_clause_boundary() -> None:
 def test_stems_drop_stopwords_and_join_word_forms() -> None:
     assert stems("Mag ik de gegevens verstrekken?") == {"gegeve", "verstr"}
     assert stems("verstrekking") == stems("verstrekken")
+
+
+LINES = (
+    "De verwerking is alleen toegestaan als aan een van deze voorwaarden is voldaan:\n"
+    "a) de betrokkene heeft toestemming gegeven\n"
+    "b) de verwerking is nodig voor een wettelijke taak\n"
+    "Punt b geldt niet voor bedrijven."
+)
+
+
+def test_each_line_is_a_sentence_and_line_items_keep_their_label() -> None:
+    sentences = [LINES[start:end] for start, end in sentence_spans(LINES)]
+    assert sentences[1:] == [
+        "a) de betrokkene heeft toestemming gegeven",
+        "b) de verwerking is nodig voor een wettelijke taak",
+        "Punt b geldt niet voor bedrijven.",
+    ]
+
+
+def test_line_quote_is_verbatim_with_its_newline() -> None:
+    quote = choose_quote(passage(LINES), "Testwet art. 20 lid 1", "wettelijke taak", max_chars=200)
+    assert quote in LINES
+    assert "b) de verwerking is nodig voor een wettelijke taak" in quote
