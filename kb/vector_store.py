@@ -27,18 +27,22 @@ EMBEDDED_COLLECTION = "passages"
 #: Collection name prefix in server mode: `deelwijzer-<build_id>`.
 SERVER_PREFIX = "deelwijzer-"
 
-_CHROMA_SETTINGS = ChromaSettings(anonymized_telemetry=False)
 _FILTER_FIELDS = (("source_id", "source_ids"), ("language", "languages"), ("doc_type", "doc_types"))
 
 
+def _chroma_settings() -> ChromaSettings:
+    """A fresh object per client: chromadb writes the server port into the settings it is given."""
+    return ChromaSettings(anonymized_telemetry=False)
+
+
 def embedded_client(chroma_dir: Path) -> ClientAPI:
-    return chromadb.PersistentClient(path=str(chroma_dir), settings=_CHROMA_SETTINGS)
+    return chromadb.PersistentClient(path=str(chroma_dir), settings=_chroma_settings())
 
 
 def server_client(settings: Settings) -> ClientAPI:
     host, port = settings.store.chroma_host, settings.store.chroma_port
     try:
-        return chromadb.HttpClient(host=host, port=port, settings=_CHROMA_SETTINGS)
+        return chromadb.HttpClient(host=host, port=port, settings=_chroma_settings())
     except Exception as exc:  # chromadb raises bare ValueError/ConnectError on an unreachable server
         raise KbError(
             f"chroma server at {host}:{port} is unreachable ({exc}); start it with "
