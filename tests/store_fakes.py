@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from kb.builds import BuildResult, write_build
-from kb.embedding import Vectors
+from kb.embedding import Embedder, Vectors
 from kb.lexical import tokenize
 from kb.passages import Document, Passage, make_document_id
 from kb.settings import EmbeddingSettings, Settings, StoreSettings
@@ -206,7 +206,7 @@ def store_settings(data_dir: Path, batch_size: int = 4, **store: object) -> Sett
 
 
 def build(
-    settings: Settings, documents: list[Document], embedder: HashEmbedder | None = None, **options: Any
+    settings: Settings, documents: list[Document], embedder: Embedder | None = None, **options: Any
 ) -> BuildResult:
     """write_build with the fixed test readers and chunker version."""
     return write_build(
