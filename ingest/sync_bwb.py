@@ -110,10 +110,12 @@ def _record(gzd: Element, repository: str) -> Toestand | None:
         found = gzd.find(f".//{{{namespace}}}{name}")
         return (found.text or "").strip() if found is not None else ""
 
-    bwb_id, start = text(DCTERMS, "identifier"), text(OVERHEIDBWB, "geldigheidsperiode_startdatum")
+    bwb_id = text(DCTERMS, "identifier")
     located = _repository_path(text(OVERHEIDBWB, "locatie_toestand"))
-    if not (bwb_id and _DATE.match(start) and located):
+    if not (bwb_id and located):
         return None
+    start = text(OVERHEIDBWB, "geldigheidsperiode_startdatum")
+    start = start if _DATE.match(start) else located["date"]  # the toestand is named after its start
     return Toestand(bwb_id, start, f"{repository.rstrip('/')}/{located[0]}",
                     end=text(OVERHEIDBWB, "geldigheidsperiode_einddatum"),
                     seen_from=text(OVERHEIDBWB, "zichtperiode_startdatum"),

@@ -108,6 +108,7 @@ class Rec:
     seen_from: str = ""
     seen_until: str = "9999-12-31"
     title: str = "Jeugdwet"
+    dated: bool = True  #: False: the record has no validity period (the start is read from the URL)
 
     @property
     def start(self) -> str:
@@ -116,6 +117,10 @@ class Rec:
 
 def record_xml(rec: Rec, position: int) -> str:
     seen_from = rec.seen_from or rec.start
+    validity = (f"""
+       <overheidbwb:geldigheidsperiode_startdatum>{rec.start}</overheidbwb:geldigheidsperiode_startdatum>
+       <overheidbwb:geldigheidsperiode_einddatum>{rec.end}</overheidbwb:geldigheidsperiode_einddatum>"""
+                if rec.dated else "")
     return f"""
   <sru:record>
    <sru:recordSchema>http://standaarden.overheid.nl/sru/</sru:recordSchema>
@@ -133,9 +138,7 @@ def record_xml(rec: Rec, position: int) -> str:
        <dcterms:modified>{seen_from}</dcterms:modified>
       </owmskern>
       <bwbipm>
-       <overheidbwb:toestand>http://wetten.overheid.nl/id/{rec.bwb_id}/{rec.start}/0</overheidbwb:toestand>
-       <overheidbwb:geldigheidsperiode_startdatum>{rec.start}</overheidbwb:geldigheidsperiode_startdatum>
-       <overheidbwb:geldigheidsperiode_einddatum>{rec.end}</overheidbwb:geldigheidsperiode_einddatum>
+       <overheidbwb:toestand>http://wetten.overheid.nl/id/{rec.bwb_id}/{rec.start}/0</overheidbwb:toestand>{validity}
        <overheidbwb:zichtperiode_startdatum>{seen_from}</overheidbwb:zichtperiode_startdatum>
        <overheidbwb:zichtperiode_einddatum>{rec.seen_until}</overheidbwb:zichtperiode_einddatum>
       </bwbipm>
@@ -224,8 +227,9 @@ def test_the_version_in_force_lands_in_the_corpus_layout(official: Official, cor
 
 def test_a_406_answer_with_a_valid_body_is_used(official: Official, corpus_dir: Path, tmp_path: Path) -> None:
     grondwet = "BWBR0001840"
-    install_sru(official, {grondwet: [Rec(grondwet, "2023-02-22_0", title="Grondwet")]},
-                status_for={grondwet: 406})
+    versions = [Rec(grondwet, "2023-02-22_0", title="Grondwet", dated=False),  # start from the URL
+                Rec(grondwet, "2099-01-01_0", title="Grondwet", dated=False)]
+    install_sru(official, {grondwet: versions}, status_for={grondwet: 406})
     expected = serve_toestand(official, corpus_dir, grondwet, "2023-02-22", "2023-02-22_0")
 
     run(official, tmp_path, law("grondwet", "Grondwet", grondwet), today="2025-06-01")
