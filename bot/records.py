@@ -141,7 +141,8 @@ def _steps(steps: list[Step], citations: list[Citation]) -> list[Block]:
 def _citation_for(key: str, citations: list[Citation]) -> Citation | None:
     exact = [c for c in citations if c.key.casefold() == key.casefold()]
     same_article = [c for c in citations if article_level(c.key).casefold() == article_level(key).casefold()]
-    return (exact or same_article or [None])[0]
+    found = exact or same_article
+    return found[0] if found else None
 
 
 def _provision_line(key: str, citation: Citation | None) -> str:

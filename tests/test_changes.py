@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.changes import ChangesError, changes_between, compare_passages, latest_changes, word_diff
 from kb.knowledge_base import DocumentRecord
 from kb.passages import Passage
+from kb.registry import load_registry
 
 
 def passage(key: str, text: str, version: str) -> Passage:
@@ -96,3 +99,42 @@ def test_unknown_or_mismatched_documents_are_refused() -> None:
         changes_between(kb, "jeugdwet/nl/1999-01-01", "jeugdwet/nl/2024-01-01")
     with pytest.raises(ChangesError, match="different sources"):
         changes_between(kb, "avg/nl/2018-05-23", "jeugdwet/nl/2024-01-01")
+
+
+# --- the real corpus: two versions read by the real readers ---
+
+
+def test_gdpr_corrigendum_2018_shows_as_word_changes(corpus_dir: Path) -> None:
+    from ingest.readers.formex import FormexReader
+
+    reader, registry, gdpr = FormexReader(), load_registry(), corpus_dir / "eu-gdpr-formex"
+    old = reader.read(gdpr / "original/L_2016119NL.01000101.xml", registry)
+    new = reader.read(
+        gdpr / "consolidated-with-corrected-preamble/gdpr-consolidated-with-corrected-preamble-nl.xml",
+        registry,
+    )
+    assert (old.version_date, new.version_date) == ("2016-05-04", "2018-05-23")
+    changes, unchanged = compare_passages(old.passages, new.passages)
+    assert {c.kind for c in changes} == {"changed"}  # a corrigendum adds and removes no provisions
+    assert unchanged > 400 and 10 < len(changes) < 150
+    by_key = {c.key: c for c in changes}
+    recital_71 = [(p.op, p.text) for p in by_key["AVG overweging 71"].diff]
+    assert ("removed", "voor oversight bevoegde") in recital_71
+    assert ("added", "met toezicht belaste") in recital_71
+
+
+def test_jeugdwet_2024_to_2026_across_two_formats(corpus_dir: Path) -> None:
+    from ingest.readers.bwb_xml import BwbXmlReader
+    from ingest.readers.regelrecht import RegelrechtReader
+
+    registry = load_registry()
+    old = BwbXmlReader().read(corpus_dir / "nl-bwb-xml/BWBR0034925/2024-01-01/toestand.xml", registry)
+    new = RegelrechtReader().read(
+        corpus_dir / "nl-regelrecht-corpus/regulation/nl/wet/jeugdwet/2026-01-01.yaml", registry
+    )
+    changes, unchanged = compare_passages(old.passages, new.passages)
+    kinds = {c.key: c.kind for c in changes}
+    assert unchanged > 400, "keys and texts of the two readers line up"
+    assert kinds["Jeugdwet art. 1a.3 lid 1"] == "added"
+    assert kinds["Jeugdwet art. 2.8 lid 1"] == "removed"
+    assert "Jeugdwet art. 7.3.11 lid 4" not in kinds

@@ -1,0 +1,60 @@
+"""The web application: JSON API, server-sent events, OpenAI-compatible endpoints and the Dutch web app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from bot.api import openai_compat, routes_admin, routes_ask, routes_kb, routes_records
+from bot.api.conversations import ConversationStore
+from bot.api.errors import install_error_handlers
+from bot.api.security import BodyLimit, SecurityHeaders
+from bot.api.state import AnswerEngine, AppState, Backend, PassageStore
+from bot.feedback import FeedbackStore
+from bot.jobs import IngestJobs, settings_env
+from kb.settings import Settings, get_settings
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+FEEDBACK_FILE = "feedback.sqlite3"
+STAGING_DIR = "incoming"
+
+
+def create_app(
+    settings: Settings | None = None, engine: AnswerEngine | None = None, kb: PassageStore | None = None
+) -> FastAPI:
+    """The app for `settings` (default: get_settings()). Without `engine` the real one is built on first
+    use; without `kb` the engine's knowledge base is shown."""
+    settings = settings or get_settings()
+    app = FastAPI(title="Deelwijzer", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.deelwijzer = _state(settings, engine, kb)
+    install_error_handlers(app)
+    for module in (routes_ask, routes_kb, routes_records, routes_admin, openai_compat):
+        app.include_router(module.router)
+    _mount_web(app)
+    server = settings.server
+    app.add_middleware(
+        BodyLimit, max_bytes=server.max_request_bytes, max_upload_bytes=server.max_upload_bytes
+    )
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _state(settings: Settings, engine: AnswerEngine | None, kb: PassageStore | None) -> AppState:
+    return AppState(
+        settings=settings,
+        backend=Backend(settings, engine, kb),
+        conversations=ConversationStore(),
+        feedback=FeedbackStore(settings.data_dir / FEEDBACK_FILE),
+        jobs=IngestJobs(settings.cache_dir / STAGING_DIR, env=settings_env(settings)),
+    )
+
+
+def _mount_web(app: FastAPI) -> None:
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")

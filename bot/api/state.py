@@ -1,0 +1,112 @@
+"""What the HTTP layer calls, as Protocols, and the per-app state that holds it.
+
+`AnswerEngine` and `PassageStore` are the seams: bot/engine.py `Engine` and kb/local_kb.py
+`LocalKnowledgeBase` implement them; API tests may pass a scripted engine (a named boundary)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, cast, runtime_checkable
+
+from bot.answer import Answer, Turn
+from bot.api.conversations import ConversationStore
+from bot.api.errors import ApiError
+from bot.feedback import FeedbackStore
+from bot.jobs import IngestJobs
+from kb.errors import KbError
+from kb.knowledge_base import BuildManifest, DocumentRecord
+from kb.passages import Passage
+from kb.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class PassageStore(Protocol):
+    """The read side of the knowledge base the API shows: passages by key, documents and versions."""
+
+    manifest: BuildManifest
+
+    def get(self, key: str, language: str = "nl", version_date: str | None = None) -> Passage | None: ...
+
+    def documents(self) -> list[DocumentRecord]: ...
+
+    def passages_of(self, document_id: str) -> list[Passage]: ...
+
+
+class AnswerEngine(Protocol):
+    def answer(self, question: str, history: Sequence[Turn] = (), id: str = "") -> Answer: ...
+
+
+@runtime_checkable
+class _Reopenable(Protocol):
+    def is_current(self) -> bool: ...
+
+
+class Backend:
+    """The engine and knowledge base behind the app. Given ones are used as they are; otherwise the
+    engine is built on first use (bot.engine.build_engine) and rebuilt when a newer build is in service."""
+
+    def __init__(self, settings: Settings, engine: AnswerEngine | None, kb: PassageStore | None) -> None:
+        self.settings = settings
+        self._engine = engine
+        self._kb = kb
+        self._owned = engine is None
+        self._lock = threading.Lock()
+
+    def engine(self) -> AnswerEngine:
+        with self._lock:
+            if self._engine is None or (self._owned and self._stale()):
+                self._engine = self._load()
+            return self._engine
+
+    def kb(self) -> PassageStore:
+        if self._kb is not None:
+            return self._kb
+        kb = getattr(self.engine(), "kb", None)
+        if kb is None:
+            raise ApiError(503, "no_knowledge_base", "De kennisbank is niet beschikbaar.")
+        return cast(PassageStore, kb)
+
+    def manifest(self) -> BuildManifest | None:
+        """The manifest of the build in service: the given knowledge base's (or given engine's), else read
+        from disk without loading the engine."""
+        given = self._kb or (None if self._owned else getattr(self._engine, "kb", None))
+        if given is not None:
+            return cast(BuildManifest, given.manifest)
+        from kb.builds import current_manifest
+
+        return current_manifest(self.settings.kb_dir)
+
+    def loaded_build(self) -> str:
+        """The build id of the knowledge base in use, '' when nothing is loaded yet (never loads)."""
+        kb = self._kb or getattr(self._engine, "kb", None)
+        manifest = getattr(kb, "manifest", None)
+        return str(getattr(manifest, "build_id", ""))
+
+    def _stale(self) -> bool:
+        kb = getattr(self._engine, "kb", None)
+        return isinstance(kb, _Reopenable) and not kb.is_current()
+
+    def _load(self) -> AnswerEngine:
+        from bot import engine as engine_module
+
+        try:
+            if self._engine is None:
+                return engine_module.build_engine(self.settings)
+            # a newer build is in service; build_engine would hand back its cached, stale engine
+            return engine_module._load_engine(self.settings)
+        except KbError as exc:
+            log.warning("engine unavailable: %s", exc)
+            raise ApiError(503, "no_knowledge_base", f"De kennisbank is niet beschikbaar: {exc}") from exc
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    backend: Backend
+    conversations: ConversationStore
+    feedback: FeedbackStore
+    jobs: IngestJobs

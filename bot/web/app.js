@@ -1,0 +1,516 @@
+// Deelwijzer web app: plain JavaScript, no libraries, no external requests.
+// All text from the server is inserted with textContent (never innerHTML).
+"use strict";
+
+const LABELS = { mag: "Ja", mag_mits: "Ja, mits", mag_niet: "Nee", hangt_af: "Hangt af", buiten_bereik: "Buiten bereik" };
+const REASONS = {
+  onjuist: "Onjuist",
+  bron_ontbreekt: "Bron ontbreekt",
+  onduidelijk: "Onduidelijk",
+  te_voorzichtig: "Te voorzichtig",
+  te_ruim: "Te ruim",
+};
+const SCRUB_NOTE = "BSN, telefoonnummers, e-mailadressen, postcodes en IBAN's worden eerst verwijderd.";
+const TOKEN_KEY = "deelwijzer-beheertoken";
+
+const state = { conversationId: null, busy: false, token: sessionStorage.getItem(TOKEN_KEY) || "", sources: [] };
+
+// --- small helpers ------------------------------------------------------------------------------------
+
+function $(selector, root = document) { return root.querySelector(selector); }
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+function setStatus(node, text, isError = false) {
+  node.textContent = text;
+  node.classList.toggle("status--error", isError);
+}
+
+async function errorText(response) {
+  try {
+    const body = await response.json();
+    if (body && body.error && body.error.message) return body.error.message;
+  } catch (_) { /* not JSON */ }
+  return `De server antwoordde ${response.status}.`;
+}
+
+function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+// --- server-sent events over fetch (POST) ----------------------------------------------------------------
+
+async function* readEvents(response) {
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    const blocks = buffer.split(/\r?\n\r?\n/);
+    buffer = blocks.pop();
+    for (const block of blocks) {
+      const event = parseEvent(block);
+      if (event) yield event;
+    }
+  }
+}
+
+function parseEvent(block) {
+  let name = "message";
+  const data = [];
+  for (const line of block.split(/\r?\n/)) {
+    if (line.startsWith("event:")) name = line.slice(6).trim();
+    else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+  }
+  if (!data.length) return null;
+  return { name, data: JSON.parse(data.join("\n")) };
+}
+
+// --- chat -----------------------------------------------------------------------------------------------
+
+function newTurn(question) {
+  const answer = el("div", { class: "answer", "aria-busy": "true" },
+    el("p", { class: "answer__stream", text: "Even zoeken in de wetteksten…" }));
+  const turn = el("article", { class: "turn", "aria-label": "Vraag en antwoord" },
+    el("p", { class: "turn__question" }, el("span", { class: "visually-hidden", text: "U vroeg: " }), question),
+    answer);
+  $("#conversation").append(turn);
+  $("#intro").hidden = true;
+  return answer;
+}
+
+async function ask(question) {
+  if (state.busy) return;
+  const status = $("#ask-status");
+  const text = question.trim();
+  if (!text) { setStatus(status, "Typ eerst een vraag.", true); $("#question").focus(); return; }
+  state.busy = true;
+  $("#ask-button").disabled = true;
+  setStatus(status, "Bezig met zoeken en afwegen…");
+  const box = newTurn(text);
+  try {
+    const response = await fetch("/api/chat", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      body: JSON.stringify({ conversation_id: state.conversationId, question: text }),
+    });
+    if (!response.ok) throw new Error(await errorText(response));
+    await consume(response, box, text);
+    $("#question").value = "";
+    setStatus(status, "Antwoord ontvangen.");
+  } catch (error) {
+    box.replaceChildren(el("p", { class: "answer__error", text: error.message || "Geen verbinding met de server." }));
+    setStatus(status, "Het lukte niet om een antwoord te krijgen.", true);
+  } finally {
+    box.removeAttribute("aria-busy");
+    state.busy = false;
+    $("#ask-button").disabled = false;
+  }
+}
+
+async function consume(response, box, question) {
+  const stream = el("p", { class: "answer__stream" });
+  box.replaceChildren(stream);
+  for await (const event of readEvents(response)) {
+    if (event.name === "verdict") box.prepend(verdictRow(event.data.verdict, event.data.label));
+    else if (event.name === "text") stream.textContent += event.data.text;
+    else if (event.name === "done") {
+      state.conversationId = event.data.conversation_id;
+      renderAnswer(box, event.data.answer, question);
+    }
+  }
+}
+
+function verdictRow(verdict, label) {
+  return el("div", { class: "verdict-row" },
+    el("span", { class: `badge badge--${verdict}`, "data-verdict": verdict }, el("span", { class: "visually-hidden", text: "Oordeel: " }), label || LABELS[verdict]));
+}
+
+function renderAnswer(box, answer, question) {
+  const parts = [
+    verdictRow(answer.verdict, LABELS[answer.verdict]),
+    el("p", { class: "summary", text: answer.summary }),
+  ];
+  if (answer.relies_on_guidance) parts.push(el("p", { class: "guidance-note", text: "Let op: dit antwoord leunt (ook) op een convenant of handreiking, niet alleen op de wet." }));
+  if (answer.conditions.length) parts.push(section("Voorwaarden — vink af wat geregeld is", checklist(answer.conditions)));
+  if (answer.clarifying_questions.length) parts.push(section("Wat ik nog moet weten", clarifyButtons(answer.clarifying_questions)));
+  if (answer.steps.length) parts.push(stepsBlock(answer));
+  if (answer.record.length) parts.push(section("Wat leg je vast", el("ul", { class: "plain-list" }, answer.record.map((item) => el("li", { text: item })))));
+  if (answer.escalate) parts.push(el("p", { class: "escalate" }, el("strong", { text: "Bij twijfel: " }), answer.escalate));
+  if (answer.citations.length) parts.push(section("Bronnen", el("div", { class: "chips" }, answer.citations.map((c) => chip(c.key, c)))));
+  if (answer.kb_build) parts.push(el("p", { class: "hint", text: `Kennisbank: ${answer.kb_build}` }));
+  parts.push(actions(answer, question));
+  box.replaceChildren(...parts);
+}
+
+function section(title, body) { return el("section", {}, el("h3", { text: title }), body); }
+
+function checklist(items) {
+  return el("ul", { class: "checklist" }, items.map((item) => el("li", {}, el("label", {}, el("input", { type: "checkbox" }), el("span", { text: item })))));
+}
+
+function clarifyButtons(questions) {
+  return el("div", { class: "clarify__buttons" }, questions.map((text) => el("button", {
+    type: "button", class: "button button--quiet", text,
+    onclick: () => { const box = $("#question"); box.value = `${text} `; box.focus(); box.setSelectionRange(box.value.length, box.value.length); },
+  })));
+}
+
+function stepsBlock(answer) {
+  const byKey = new Map(answer.citations.map((c) => [c.key, c]));
+  const items = answer.steps.map((step) => el("li", {},
+    el("span", { class: "step__title", text: step.title }), " — ", step.finding,
+    step.keys.length ? el("div", { class: "chips" }, step.keys.map((key) => chip(key, byKey.get(key) || findByArticle(answer.citations, key)))) : null));
+  return el("details", { class: "steps", open: true }, el("summary", { text: `Afweging in ${answer.steps.length} stappen` }), el("ol", {}, items));
+}
+
+function findByArticle(citations, key) {
+  const article = (k) => k.split(/\s+lid\s+|\s+sub\s+/)[0].toLowerCase();
+  return citations.find((c) => article(c.key) === article(key)) || null;
+}
+
+function chip(key, citation) {
+  const label = [key];
+  if (citation && citation.source_version) label.push(el("span", { class: "chip__version", text: ` · ${citation.source_version}` }));
+  return el("button", {
+    type: "button", class: "chip", "data-key": key, "aria-haspopup": "dialog",
+    "aria-label": `Toon ${key}${citation ? `, versie ${citation.source_version}` : ""}`,
+    onclick: (event) => openPassage(key, citation, event.currentTarget),
+  }, label);
+}
+
+// --- passage dialog -----------------------------------------------------------------------------------------
+
+async function openPassage(key, citation, opener) {
+  const dialog = $("#passage-dialog");
+  $("#passage-title").textContent = key;
+  $("#passage-meta").textContent = "Laden…";
+  $("#passage-text").replaceChildren();
+  $("#passage-link").hidden = true;
+  dialog.returnFocus = opener;
+  if (!dialog.open) dialog.showModal();
+  const params = citation && citation.source_version ? `?version=${encodeURIComponent(citation.source_version)}` : "";
+  try {
+    const response = await fetch(`/api/passages/${encodeURIComponent(key)}${params}`);
+    if (!response.ok) throw new Error(await errorText(response));
+    showPassage(await response.json(), citation);
+  } catch (error) {
+    $("#passage-meta").textContent = error.message;
+  }
+}
+
+function showPassage(passage, citation) {
+  const when = passage.current ? "geldende versie" : "historische versie";
+  const title = passage.title ? ` — ${passage.title}` : "";
+  $("#passage-title").textContent = `${passage.key}${title}`;
+  $("#passage-meta").textContent = `${passage.source_title} · versie ${passage.version_date} (${when})`;
+  const quote = (citation && citation.quote) || passage.sub_text || "";
+  const box = $("#passage-text");
+  const found = highlight(box, passage.text, quote);
+  const link = $("#passage-link");
+  link.hidden = !passage.url;
+  if (passage.url) { link.href = passage.url; link.textContent = "Officiële tekst (opent in nieuw venster)"; }
+  const mark = $("mark", box);
+  if (found && mark) mark.scrollIntoView({ block: "center" });
+  box.focus();
+}
+
+function highlight(box, text, quote) {
+  const words = quote.trim().split(/\s+/).filter(Boolean).map(escapeRegExp);
+  const match = words.length ? new RegExp(words.join("\\s+")).exec(text) : null;
+  if (!match) { box.replaceChildren(text); return false; }
+  box.replaceChildren(text.slice(0, match.index), el("mark", { text: match[0] }), text.slice(match.index + match[0].length));
+  return true;
+}
+
+function closePassage() {
+  const dialog = $("#passage-dialog");
+  dialog.close();
+}
+
+// --- vastleggen and feedback -----------------------------------------------------------------------------
+
+function actions(answer, question) {
+  return el("div", { class: "actions" }, recordPanel(answer, question), feedbackPanel(answer, question));
+}
+
+function recordPanel(answer, question) {
+  const id = `motivation-${Math.random().toString(36).slice(2)}`;
+  const motivation = el("textarea", { id, rows: 3, maxlength: 20000 });
+  const status = el("p", { class: "status", role: "status" });
+  const download = (format) => exportRecord(answer, question, motivation.value, format, status);
+  return el("details", { class: "record-panel" },
+    el("summary", { text: "Vastleggen (PDF of Markdown)" }),
+    el("div", { class: "panel" },
+      el("label", { for: id, text: "Eigen motivering (optioneel): waarom deelt u wel of niet?" }), motivation,
+      el("p", { class: "hint", text: `Het verslag bevat uw vraag, de feiten, het oordeel, de stappen en de artikelen. ${SCRUB_NOTE}` }),
+      el("div", { class: "inline" },
+        el("button", { type: "button", class: "button button--primary", "data-format": "pdf", text: "Download PDF", onclick: () => download("pdf") }),
+        el("button", { type: "button", class: "button", "data-format": "md", text: "Download Markdown", onclick: () => download("md") })),
+      status));
+}
+
+async function exportRecord(answer, question, motivation, format, status) {
+  setStatus(status, "Verslag maken…");
+  try {
+    const response = await fetch("/api/records", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ answer, question, motivation, format }),
+    });
+    if (!response.ok) throw new Error(await errorText(response));
+    const name = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+    saveBlob(await response.blob(), name ? name[1] : `deelwijzer-vastlegging.${format}`);
+    setStatus(status, "Verslag gedownload.");
+  } catch (error) {
+    setStatus(status, error.message, true);
+  }
+}
+
+function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const link = el("a", { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+function feedbackPanel(answer, question) {
+  const suffix = Math.random().toString(36).slice(2);
+  const form = el("form", { class: "feedback__form", hidden: true });
+  const status = el("p", { class: "status", role: "status" });
+  const thumbs = ["up", "down"].map((rating) => el("button", {
+    type: "button", class: "button button--quiet thumb", "aria-pressed": "false", "data-rating": rating,
+    "aria-label": rating === "up" ? "Nuttig antwoord" : "Niet goed", text: rating === "up" ? "👍" : "👎",
+    onclick: () => { for (const t of thumbs) t.setAttribute("aria-pressed", String(t === thumbs[rating === "up" ? 0 : 1])); form.hidden = false; form.dataset.rating = rating; },
+  }));
+  const reason = el("select", { id: `reason-${suffix}`, name: "reason" }, el("option", { value: "", text: "— kies een reden (optioneel) —" }),
+    Object.entries(REASONS).map(([value, text]) => el("option", { value, text })));
+  const comment = el("textarea", { id: `comment-${suffix}`, name: "comment", rows: 2, maxlength: 2000 });
+  const include = el("input", { type: "checkbox", id: `include-${suffix}`, name: "include_question" });
+  form.append(
+    el("label", { for: reason.id, text: "Reden" }), reason,
+    el("label", { for: comment.id, text: "Toelichting (optioneel)" }), comment,
+    el("label", { class: "check-inline", for: include.id }, include, el("span", { text: `Mijn vraag meesturen. ${SCRUB_NOTE}` })),
+    el("div", {}, el("button", { type: "submit", class: "button button--primary", text: "Feedback versturen" })), status);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendFeedback({
+      rating: form.dataset.rating, reason: reason.value || null, comment: comment.value,
+      question: include.checked ? question : "", answer_id: answer.id, verdict: answer.verdict,
+      keys: answer.citations.map((c) => c.key), kb_build: answer.kb_build,
+    }, status);
+  });
+  return el("div", { class: "feedback", role: "group", "aria-label": "Feedback op dit antwoord" },
+    el("div", { class: "feedback__thumbs" }, el("span", { text: "Was dit antwoord bruikbaar?" }), thumbs), form);
+}
+
+async function sendFeedback(body, status) {
+  setStatus(status, "Versturen…");
+  try {
+    const response = await fetch("/api/feedback", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(await errorText(response));
+    setStatus(status, "Bedankt, uw feedback is opgeslagen.");
+  } catch (error) {
+    setStatus(status, error.message, true);
+  }
+}
+
+// --- beheer -----------------------------------------------------------------------------------------------
+
+async function adminFetch(path, options = {}) {
+  const headers = { ...(options.headers || {}), Authorization: `Bearer ${state.token}` };
+  const response = await fetch(path, { ...options, headers });
+  if (response.status === 401) { logout(); throw new Error(await errorText(response)); }
+  if (!response.ok) throw new Error(await errorText(response));
+  return response.json();
+}
+
+async function login(token) {
+  state.token = token;
+  const status = $("#login-status");
+  setStatus(status, "Controleren…");
+  try {
+    await adminFetch("/api/admin/jobs");
+    sessionStorage.setItem(TOKEN_KEY, token);
+    setStatus(status, "Ingelogd.");
+    $("#admin").hidden = false;
+    $("#logout").hidden = false;
+    await Promise.all([loadSources(), loadFeedback(), loadUnanswered(), loadJobs()]);
+  } catch (error) {
+    setStatus(status, error.message, true);
+  }
+}
+
+function logout() {
+  state.token = "";
+  sessionStorage.removeItem(TOKEN_KEY);
+  $("#admin").hidden = true;
+  $("#logout").hidden = true;
+}
+
+async function loadSources() {
+  const response = await fetch("/api/sources");
+  if (!response.ok) return;
+  const body = await response.json();
+  state.sources = body.sources;
+  $("#kb-build").textContent = body.kb_build ? `Kennisbank in gebruik: ${body.kb_build}` : "Nog niets ingelezen.";
+  const rows = body.sources.filter((s) => s.versions.length).map((s) => el("tr", {},
+    el("td", {}, el("strong", { text: s.name }), el("br"), el("span", { class: "hint", text: s.title })),
+    el("td", { text: s.type }),
+    el("td", {}, s.versions.map((v) => el("span", { class: `version${v.current ? " version--current" : ""}`,
+      text: `${v.version_date} ${v.language} (${v.passage_count})${v.current ? " — geldend" : ""}` })))));
+  $("#sources-table tbody").replaceChildren(...rows);
+  fillChangeSources();
+}
+
+function comparable() {
+  return state.sources.filter((s) => s.versions.length > 1);
+}
+
+function fillChangeSources() {
+  const select = $("#changes-source");
+  select.replaceChildren(...comparable().map((s) => el("option", { value: s.id, text: s.name })));
+  fillChangeVersions();
+}
+
+function fillChangeVersions() {
+  const source = comparable().find((s) => s.id === $("#changes-source").value);
+  const versions = source ? source.versions : [];
+  const options = () => versions.map((v) => el("option", { value: v.document_id, text: `${v.version_date} (${v.language})` }));
+  $("#changes-old").replaceChildren(...options());
+  $("#changes-new").replaceChildren(...options());
+  if (versions.length > 1) {
+    $("#changes-old").value = versions[versions.length - 2].document_id;
+    $("#changes-new").value = versions[versions.length - 1].document_id;
+  }
+}
+
+async function loadChanges() {
+  const status = $("#changes-status");
+  const source = $("#changes-source").value;
+  if (!source) { setStatus(status, "Geen bron met twee of meer versies ingelezen.", true); return; }
+  setStatus(status, "Vergelijken…");
+  const params = new URLSearchParams({ old: $("#changes-old").value, new: $("#changes-new").value });
+  try {
+    const result = await adminFetch(`/api/admin/changes/${encodeURIComponent(source)}?${params}`);
+    setStatus(status, `${result.old.version_date} → ${result.new.version_date}: ${result.changed.length} gewijzigd, ${result.added.length} toegevoegd, ${result.removed.length} vervallen, ${result.unchanged} ongewijzigd.`);
+    const items = [...result.changed, ...result.added, ...result.removed].map(changeItem);
+    $("#changes-result").replaceChildren(...items);
+  } catch (error) {
+    setStatus(status, error.message, true);
+  }
+}
+
+function changeItem(change) {
+  const kinds = { changed: "gewijzigd", added: "toegevoegd", removed: "vervallen" };
+  let body;
+  if (change.kind === "changed") body = el("p", {}, change.diff.flatMap((piece) => [piece.op === "same" ? piece.text : el(piece.op === "added" ? "ins" : "del", { text: piece.text }), " "]));
+  else body = el("p", {}, el(change.kind === "added" ? "ins" : "del", { text: change.kind === "added" ? change.new_text : change.old_text }));
+  return el("div", { class: "change" }, el("span", { class: "change__key", text: change.key }), el("span", { class: "change__kind", text: kinds[change.kind] }), body);
+}
+
+async function loadFeedback() {
+  const form = $("#feedback-filter");
+  const params = new URLSearchParams({ rating: form.rating.value, reason: form.reason.value });
+  const body = await adminFetch(`/api/admin/feedback?${params}`);
+  const rows = body.entries.map((e) => el("tr", {},
+    el("td", { text: e.created.slice(0, 16).replace("T", " ") }), el("td", { text: e.rating === "up" ? "👍" : "👎" }),
+    el("td", { text: e.reason ? REASONS[e.reason] : "" }), el("td", { text: LABELS[e.verdict] || e.verdict }),
+    el("td", { text: e.question }), el("td", { text: e.comment })));
+  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 6, text: "Geen feedback gevonden." })));
+  $("#feedback-table tbody").replaceChildren(...rows);
+}
+
+async function loadUnanswered() {
+  const body = await adminFetch("/api/admin/unanswered");
+  const rows = body.questions.map((q) => el("tr", {}, el("td", { text: String(q.count) }), el("td", { text: LABELS[q.verdict] }), el("td", { text: q.question })));
+  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 3, text: "Nog geen onbesliste vragen." })));
+  $("#unanswered-table tbody").replaceChildren(...rows);
+}
+
+async function loadJobs() {
+  const body = await adminFetch("/api/admin/jobs");
+  $("#jobs").replaceChildren(...body.jobs.map(jobItem));
+  return body.jobs;
+}
+
+function jobItem(job) {
+  const names = { queued: "in de wachtrij", running: "bezig met inlezen", done: "klaar", failed: "mislukt" };
+  return el("li", { class: `job job--${job.status}`, "data-job": job.id },
+    el("strong", { text: job.filename }), ` — ${names[job.status]}`, job.exit_code !== null ? ` (exitcode ${job.exit_code})` : "",
+    job.lines.length ? el("pre", { class: "job__lines", text: job.lines.slice(-8).join("\n") }) : null);
+}
+
+async function upload(file) {
+  const status = $("#upload-status");
+  if (!file) { setStatus(status, "Kies eerst een PDF-bestand.", true); return; }
+  setStatus(status, `Uploaden van ${file.name}…`);
+  try {
+    const job = await adminFetch(`/api/admin/uploads?filename=${encodeURIComponent(file.name)}`, {
+      method: "POST", headers: { "Content-Type": "application/pdf" }, body: file,
+    });
+    setStatus(status, `${file.name} wordt ingelezen; de voortgang staat hieronder.`);
+    pollJob(job.id);
+  } catch (error) {
+    setStatus(status, error.message, true);
+  }
+}
+
+async function pollJob(id) {
+  const jobs = await loadJobs();
+  const job = jobs.find((j) => j.id === id);
+  if (job && (job.status === "queued" || job.status === "running")) { setTimeout(() => pollJob(id), 1500); return; }
+  if (job) setStatus($("#upload-status"), job.status === "done" ? `${job.filename} is ingelezen.` : `Inlezen van ${job.filename} is mislukt; zie de meldingen.`, job.status !== "done");
+  if (job && job.status === "done") loadSources();
+}
+
+// --- views and wiring -------------------------------------------------------------------------------------
+
+function showView(id) {
+  for (const tab of document.querySelectorAll(".tabs__tab")) {
+    const active = tab.dataset.view === id;
+    if (active) tab.setAttribute("aria-current", "page"); else tab.removeAttribute("aria-current");
+    document.getElementById(tab.dataset.view).hidden = !active;
+  }
+  if (id === "view-beheer" && state.token && $("#admin").hidden) login(state.token);
+}
+
+function wire() {
+  for (const tab of document.querySelectorAll(".tabs__tab")) tab.addEventListener("click", () => showView(tab.dataset.view));
+  $("#ask-form").addEventListener("submit", (event) => { event.preventDefault(); ask($("#question").value); });
+  $("#question").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); ask($("#question").value); }
+  });
+  for (const button of document.querySelectorAll(".example")) button.addEventListener("click", () => { $("#question").value = button.textContent; ask(button.textContent); });
+  $("#new-conversation").addEventListener("click", () => {
+    state.conversationId = null;
+    $("#conversation").replaceChildren();
+    $("#intro").hidden = false;
+    setStatus($("#ask-status"), "Nieuw gesprek gestart.");
+    $("#question").focus();
+  });
+  $("#passage-close").addEventListener("click", closePassage);
+  $("#passage-dialog").addEventListener("close", () => { const back = $("#passage-dialog").returnFocus; if (back) back.focus(); });
+  $("#passage-dialog").addEventListener("click", (event) => { if (event.target === event.currentTarget) closePassage(); });
+  $("#login-form").addEventListener("submit", (event) => { event.preventDefault(); login($("#admin-token").value); });
+  $("#logout").addEventListener("click", () => { logout(); setStatus($("#login-status"), "Uitgelogd."); });
+  $("#changes-source").addEventListener("change", fillChangeVersions);
+  $("#changes-form").addEventListener("submit", (event) => { event.preventDefault(); loadChanges(); });
+  $("#feedback-filter").addEventListener("submit", (event) => { event.preventDefault(); loadFeedback().catch((e) => setStatus($("#login-status"), e.message, true)); });
+  $("#upload-form").addEventListener("submit", (event) => { event.preventDefault(); upload($("#upload-file").files[0]); });
+  fetch("/healthz").then((r) => r.json()).then((h) => { if (h.kb_build) $("#footer-build").textContent = `Kennisbank: ${h.kb_build}.`; }).catch(() => {});
+}
+
+document.addEventListener("DOMContentLoaded", wire);
