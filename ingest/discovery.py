@@ -57,7 +57,7 @@ def explicit_files(paths: Sequence[Path], readers: Sequence[Reader], max_bytes: 
             raise InvalidSourceError(
                 str(path),
                 "unknown file type",
-                "Deelwijzer reads BWB toestand XML, Formex XML, regelrecht YAML, PDF and Markdown guidance notes",
+                "Deelwijzer reads BWB toestand XML, Formex XML, regelrecht YAML, PDF and Markdown notes",
             )
         candidates.append(Candidate(path, reader))
     return candidates
@@ -66,8 +66,20 @@ def explicit_files(paths: Sequence[Path], readers: Sequence[Reader], max_bytes: 
 def scan_folder(folder: Path, readers: Sequence[Reader], max_bytes: int) -> Iterator[Candidate | Ignored]:
     """Every file under `folder` in a stable order; files no reader claims are reported, not fatal."""
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.name in _IGNORED_NAMES or any(part.startswith(".") for part in path.relative_to(folder).parts):
+        if path.name in _IGNORED_NAMES or any(
+            part.startswith(".") for part in path.relative_to(folder).parts
+        ):
             continue
         check_file(path, max_bytes)
         reader = pick_reader(path, readers)
-        yield Candidate(path, reader) if reader else Ignored(path, "no reader recognises this file")
+        if reader is None:
+            yield Ignored(path, "no reader recognises this file")
+        elif reader.name.startswith("markdown") and not _has_front_matter(path):
+            yield Ignored(path, "Markdown without front matter: documentation, not a guidance note")
+        else:
+            yield Candidate(path, reader)
+
+
+def _has_front_matter(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4).lstrip(b"\xef\xbb\xbf").startswith(b"---")

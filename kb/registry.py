@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 from kb.passages import AUTHORITY
 
 REGISTRY_FILE = Path(__file__).with_name("sources.toml")
+#: The project's own guidance notes (werkinstructies), ingested with every build.
+GUIDANCE_DIR = Path(__file__).with_name("guidance")
 
 
 class Source(BaseModel):

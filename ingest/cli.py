@@ -1,0 +1,119 @@
+"""`deelwijzer ingest`: build the knowledge base from a corpus folder, the official sources or files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ingest.errors import NotASourceFile, SyncError
+from ingest.pipeline import IngestReport, ingest_files, ingest_folder
+from ingest.sync import sync_official_sources
+from kb.embedders import make_embedder
+from kb.errors import KbError
+from kb.registry import load_registry
+from kb.settings import Settings, get_settings
+
+console = Console(stderr=True)
+EXIT_BAD_INPUT = 2
+EXIT_UNREACHABLE = 4
+
+
+def ingest(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Single files to add or replace (PDF, XML, YAML, MD).")
+    ] = None,
+    from_dir: Annotated[
+        Path | None, typer.Option("--from", help="Corpus folder laid out like shared/corpus (offline).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+) -> None:
+    """Build the knowledge base: from a folder, from the official sources, or add single files."""
+    settings = get_settings()
+    try:
+        report = _run(settings, files or [], from_dir or settings.corpus_dir, force)
+    except NotASourceFile as exc:
+        _fail(f"{exc.path}: {exc.reason} — nothing was changed", EXIT_BAD_INPUT)
+    except SyncError as exc:
+        _fail(f"{exc}\nNothing was changed.", EXIT_UNREACHABLE)
+    except KbError as exc:
+        _fail(f"{exc}\nNothing was changed.", EXIT_BAD_INPUT)
+    _print_report(report)
+
+
+def _run(settings: Settings, files: list[Path], corpus_dir: Path | None, force: bool) -> IngestReport:
+    embedder = make_embedder(settings)
+    with _progress_bar() as (bar, update):
+        if files:
+            return ingest_files(settings, embedder, files, force=force, progress=update)
+        if corpus_dir is None:
+            corpus_dir = _sync(settings)
+        if not corpus_dir.is_dir():
+            raise KbError(
+                f"corpus folder {corpus_dir} does not exist: pass --from DIR with the texts to ingest"
+            )
+        return ingest_folder(settings, embedder, corpus_dir, force=force, progress=update)
+
+
+def _sync(settings: Settings) -> Path:
+    if not settings.ingest.official_sync:
+        raise SyncError(
+            "no corpus folder given and the official sync is off: "
+            "run `deelwijzer ingest --from DIR` or set DEELWIJZER_CORPUS_DIR"
+        )
+    dest = settings.data_dir / "official"
+    console.print("Fetching the current texts from the official sources …")
+    sync_official_sources(settings, load_registry(), dest)
+    return dest
+
+
+class _progress_bar:  # noqa: N801 - used as a context manager
+    def __enter__(self) -> tuple[Progress, object]:
+        self.bar = Progress(
+            TextColumn("Embedding passages"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.bar.add_task("embed", total=None)
+        self.bar.start()
+        return self.bar, self.update
+
+    def update(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *_: object) -> None:
+        self.bar.stop()
+
+
+def _print_report(report: IngestReport) -> None:
+    result = report.result
+    table = Table("source", "status", "added", "changed", "unchanged", "removed", title="Ingest")
+    for source_id, plan in sorted(result.plan.sources.items()):
+        table.add_row(
+            source_id,
+            plan.status,
+            *(str(len(x)) for x in (plan.added, plan.changed, plan.unchanged, plan.removed)),
+        )
+    console.print(table)
+    for skipped in report.skipped:
+        console.print(f"skipped {skipped.path}: {skipped.reason}")
+    for ignored in report.ignored:
+        console.print(f"ignored {ignored.path}: {ignored.reason}")
+    state = f"build {result.manifest.build_id} in service" if result.written else "knowledge base unchanged"
+    console.print(
+        f"{result.plan.summary()} — {state} (files parsed: {report.parsed}, reused: {report.reused})"
+    )
+    print(result.plan.summary())
+
+
+def _fail(message: str, code: int) -> None:
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    sys.exit(code)
