@@ -24,6 +24,7 @@ _NOT_LAW_ROOTS = {
 }
 _SKIPPED = {"NOTE", "NO.P", "NO.PARAG", "TI.ART", "STI.ART", "PREFIX"}
 _INLINE = {"HT", "DATE", "FT", "QUOT.START", "QUOT.END", "REF.DOC.OJ", "NOTE", "TERM", "IE", "SUP", "INF"}
+_FORMEX_SCHEMA = re.compile(rb"formex\.publications\.europa\.eu|formex-\d", re.IGNORECASE)
 _EURLEX = "https://eur-lex.europa.eu/legal-content/{lang}/TXT/HTML/?uri=CELEX:{celex}"
 
 
@@ -34,7 +35,7 @@ class FormexReader:
         if path.suffix.lower() != ".xml":
             return False
         tag = root_tag(head)
-        return tag in _ACT_ROOTS or (tag in _NOT_LAW_ROOTS and b"formex" in head.lower())
+        return tag in _ACT_ROOTS or (tag in _NOT_LAW_ROOTS and _FORMEX_SCHEMA.search(head) is not None)
 
     def read(self, path: Path, registry: Registry) -> Document:
         root = parse_xml(path)
