@@ -271,6 +271,7 @@ def test_generated_file_with_an_over_indented_block(tmp_path: Path) -> None:
         ("bwb_id: BWBR9999998\narticles: [\n  - number: 1\n", "not valid YAML"),
         ("valid_from: '2025-01-01'\narticles:\n  - number: '1'\n    text: Tekst.\n", "no 'bwb_id' field"),
         ("- just\n- a list\n", "not a mapping"),
+        ("bwb_id: BWBR9999998\nvalid_from: 1 juli\narticles:\n  - number: '1'\n", "is not a date"),
     ],
 )
 def test_bad_files_name_the_file_and_the_problem(tmp_path: Path, content: str, problem: str) -> None:

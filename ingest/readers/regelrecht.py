@@ -48,7 +48,7 @@ class RegelrechtReader:
 
     def read(self, path: Path, registry: Registry) -> Document:
         data = load_yaml(path)
-        bwb_id, valid_from = _field(path, data, "bwb_id"), _field(path, data, "valid_from")
+        bwb_id, valid_from = _field(path, data, "bwb_id"), _date_field(path, data, "valid_from")
         title = _title_from_id(str(data.get("$id", ""))) or bwb_id
         doc_type = _DOC_TYPES.get(str(data.get("regulatory_layer", "")).upper(), "wet")
         source = registry.for_bwb_document(bwb_id, title, doc_type)
@@ -139,6 +139,13 @@ def _field(path: Path, data: Mapping[str, object], name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidSourceError(str(path), f"no '{name}' field", f"a regelrecht file has {name} at the top")
     return value.strip()
+
+
+def _date_field(path: Path, data: Mapping[str, object], name: str) -> str:
+    value = _field(path, data, name)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise InvalidSourceError(str(path), f"{name} '{value}' is not a date", "write it as YYYY-MM-DD")
+    return value
 
 
 def _articles(path: Path, data: Mapping[str, object]) -> list[Mapping[str, object]]:

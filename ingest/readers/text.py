@@ -8,9 +8,10 @@ line starts with its label as the source writes it ("a)", "b.", "3°."), so a qu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
@@ -85,11 +86,7 @@ def iso_date(compact: str) -> str:
     return value
 
 
-def non_empty(items: Iterable[str]) -> list[str]:
-    return [item for item in (clean(i) for i in items) if item]
-
-
-def parse_xml(path: Path) -> ElementTree.Element:
+def parse_xml(path: Path) -> Element:
     """Parse with defusedxml: entity expansion and external entities are refused, not expanded."""
     data = path.read_bytes()
     if not data.strip():
