@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from kb.errors import CitationKeyError
 
 _ARTICLE = re.compile(
-    r"^(?P<source>.+?)\s+(?:art\.?|artikel|article)\s+(?P<article>[0-9][0-9A-Za-z.:]*[0-9a-z]|[0-9])"
+    r"^(?P<source>.+?)\s+(?:art\.?|artikel|article)\s+(?P<article>[0-9][0-9A-Za-z.:]*[0-9a-z]|[0-9]|[IVXLC]+)"
     r"(?:\s*(?:,\s*)?(?:lid|paragraph|par\.)\s+(?P<lid>[0-9]+[a-z]?))?"
     r"(?:\s*(?:,\s*)?(?:sub|onder|onderdeel|point|punt)\s+(?P<sub>.+?))?\s*$",
     re.IGNORECASE,
