@@ -1,5 +1,6 @@
 """What changed between two ingested versions of a source: provisions added, removed and changed, with
-a word diff for each change. Provisions are matched by citation key; text compares ignoring whitespace."""
+a word diff for each change. Provisions are matched by citation key; text compares ignoring whitespace and
+bare list bullets."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from kb.knowledge_base import DocumentRecord
 from kb.passages import Passage
 
 ChangeKind = Literal["added", "removed", "changed"]
+_BULLETS = frozenset({"-", "–", "—", "•", "▪", "◦", "*"})
 
 
 class VersionedPassages(Protocol):
@@ -54,7 +56,7 @@ class SourceChanges(BaseModel):
 
 def word_diff(old: str, new: str) -> list[WordPiece]:
     """The words of `old` and `new` as same / removed / added runs, in reading order."""
-    before, after = old.split(), new.split()
+    before, after = _words(old), _words(new)
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     pieces: list[WordPiece] = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -136,4 +138,9 @@ def _norm_key(key: str) -> str:
 
 
 def _norm_text(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(_words(text))
+
+
+def _words(text: str) -> list[str]:
+    """Words of `text`; a bare list bullet is layout, not law (one format prints it, another does not)."""
+    return [word for word in text.split() if word not in _BULLETS]

@@ -66,6 +66,23 @@ def test_word_diff_marks_removed_and_added_words() -> None:
     ]
 
 
+def test_bullets_and_whitespace_are_layout_not_changes() -> None:
+    old = [
+        passage(
+            "Jeugdwet art. 1.1", "begrippen: – college: het college; – dossier: het dossier", "2024-01-01"
+        )
+    ]
+    new = [
+        passage("Jeugdwet art. 1.1", "begrippen:\ncollege: het college;\ndossier: het  dossier", "2026-01-01")
+    ]
+    assert compare_passages(old, new) == ([], 1)
+    assert [(p.op, p.text) for p in word_diff("a – b c", "a b d")] == [
+        ("same", "a b"),
+        ("removed", "c"),
+        ("added", "d"),
+    ]
+
+
 def test_compare_finds_added_removed_changed_and_ignores_whitespace() -> None:
     changes, unchanged = compare_passages(OLD, NEW)
     assert [(c.kind, c.key) for c in changes] == [

@@ -28,7 +28,7 @@ function el(tag, attrs = {}, ...children) {
     else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
+  for (const child of children.flat(Infinity)) if (child !== null && child !== undefined) node.append(child);
   return node;
 }
 
@@ -108,6 +108,7 @@ async function ask(question) {
     if (!response.ok) throw new Error(await errorText(response));
     await consume(response, box, text);
     $("#question").value = "";
+    box.parentElement.scrollIntoView({ block: "start" });
     setStatus(status, "Antwoord ontvangen.");
   } catch (error) {
     box.replaceChildren(el("p", { class: "answer__error", text: error.message || "Geen verbinding met de server." }));
@@ -172,7 +173,7 @@ function stepsBlock(answer) {
   const items = answer.steps.map((step) => el("li", {},
     el("span", { class: "step__title", text: step.title }), " — ", step.finding,
     step.keys.length ? el("div", { class: "chips" }, step.keys.map((key) => chip(key, byKey.get(key) || findByArticle(answer.citations, key)))) : null));
-  return el("details", { class: "steps", open: true }, el("summary", { text: `Afweging in ${answer.steps.length} stappen` }), el("ol", {}, items));
+  return el("details", { class: "steps", open: true }, el("summary", { text: answer.steps.length === 1 ? "Afweging in 1 stap" : `Afweging in ${answer.steps.length} stappen` }), el("ol", {}, items));
 }
 
 function findByArticle(citations, key) {
@@ -292,7 +293,7 @@ function feedbackPanel(answer, question) {
   const status = el("p", { class: "status", role: "status" });
   const thumbs = ["up", "down"].map((rating) => el("button", {
     type: "button", class: "button button--quiet thumb", "aria-pressed": "false", "data-rating": rating,
-    "aria-label": rating === "up" ? "Nuttig antwoord" : "Niet goed", text: rating === "up" ? "👍" : "👎",
+    text: rating === "up" ? "✓ Nuttig" : "✗ Niet goed",
     onclick: () => { for (const t of thumbs) t.setAttribute("aria-pressed", String(t === thumbs[rating === "up" ? 0 : 1])); form.hidden = false; form.dataset.rating = rating; },
   }));
   const reason = el("select", { id: `reason-${suffix}`, name: "reason" }, el("option", { value: "", text: "— kies een reden (optioneel) —" }),
@@ -406,19 +407,31 @@ async function loadChanges() {
   try {
     const result = await adminFetch(`/api/admin/changes/${encodeURIComponent(source)}?${params}`);
     setStatus(status, `${result.old.version_date} → ${result.new.version_date}: ${result.changed.length} gewijzigd, ${result.added.length} toegevoegd, ${result.removed.length} vervallen, ${result.unchanged} ongewijzigd.`);
-    const items = [...result.changed, ...result.added, ...result.removed].map(changeItem);
+    const items = [...result.changed, ...result.added, ...result.removed].map((change, i) => changeItem(change, i));
     $("#changes-result").replaceChildren(...items);
   } catch (error) {
     setStatus(status, error.message, true);
   }
 }
 
-function changeItem(change) {
+const CONTEXT_WORDS = 12;
+
+function changeItem(change, index) {
   const kinds = { changed: "gewijzigd", added: "toegevoegd", removed: "vervallen" };
   let body;
-  if (change.kind === "changed") body = el("p", {}, change.diff.flatMap((piece) => [piece.op === "same" ? piece.text : el(piece.op === "added" ? "ins" : "del", { text: piece.text }), " "]));
+  if (change.kind === "changed") body = el("p", {}, change.diff.flatMap((piece, i) => [diffPiece(piece, i, change.diff.length), " "]));
   else body = el("p", {}, el(change.kind === "added" ? "ins" : "del", { text: change.kind === "added" ? change.new_text : change.old_text }));
-  return el("div", { class: "change" }, el("span", { class: "change__key", text: change.key }), el("span", { class: "change__kind", text: kinds[change.kind] }), body);
+  return el("details", { class: "change", open: index < 3 },
+    el("summary", {}, el("span", { class: "change__key", text: change.key }), el("span", { class: "change__kind", text: kinds[change.kind] })), body);
+}
+
+function diffPiece(piece, index, count) {
+  if (piece.op !== "same") return el(piece.op === "added" ? "ins" : "del", { text: piece.text });
+  const words = piece.text.split(" ");
+  if (words.length <= 2 * CONTEXT_WORDS + 4) return piece.text;
+  const head = index === 0 ? [] : words.slice(0, CONTEXT_WORDS);
+  const tail = index === count - 1 ? [] : words.slice(-CONTEXT_WORDS);
+  return [head.join(" "), el("span", { class: "change__gap", text: " … " }), tail.join(" ")];
 }
 
 async function loadFeedback() {
@@ -426,7 +439,7 @@ async function loadFeedback() {
   const params = new URLSearchParams({ rating: form.rating.value, reason: form.reason.value });
   const body = await adminFetch(`/api/admin/feedback?${params}`);
   const rows = body.entries.map((e) => el("tr", {},
-    el("td", { text: e.created.slice(0, 16).replace("T", " ") }), el("td", { text: e.rating === "up" ? "👍" : "👎" }),
+    el("td", { text: e.created.slice(0, 16).replace("T", " ") }), el("td", { text: e.rating === "up" ? "✓ nuttig" : "✗ niet goed" }),
     el("td", { text: e.reason ? REASONS[e.reason] : "" }), el("td", { text: LABELS[e.verdict] || e.verdict }),
     el("td", { text: e.question }), el("td", { text: e.comment })));
   if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 6, text: "Geen feedback gevonden." })));
