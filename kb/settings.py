@@ -46,7 +46,8 @@ class IngestSettings(BaseModel):
         "https://zoekservice.overheid.nl/sru/Search", description="BWB search service (SRU 2.0)."
     )
     bwb_repository_url: str = Field(
-        "https://repository.officiele-overheidspublicaties.nl/bwb", description="BWB repository (toestand XML)."
+        "https://repository.officiele-overheidspublicaties.nl/bwb",
+        description="BWB repository (toestand XML).",
     )
     eurlex_url: str = Field("https://eur-lex.europa.eu", description="EUR-Lex, for the GDPR.")
 
@@ -70,7 +71,9 @@ class LlmSettings(BaseModel):
 class ServerSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Address `deelwijzer serve` binds to.")
     port: int = Field(8765, description="Port `deelwijzer serve` binds to.")
-    admin_token: str = Field("", description="Token for Beheer and upload routes; empty = those routes answer 401.")
+    admin_token: str = Field(
+        "", description="Token for Beheer and upload routes; empty = those routes answer 401."
+    )
     max_request_bytes: int = Field(2_000_000, description="Largest accepted request body (uploads excepted).")
     max_upload_bytes: int = Field(50_000_000, description="Largest accepted upload.")
     max_question_chars: int = Field(2000, description="Longest accepted question.")
@@ -93,17 +96,25 @@ class Settings(BaseSettings):
     llm: LlmSettings = Field(default_factory=LlmSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
 
+    models_folder: Path | None = Field(
+        None,
+        description="Where converted models live (default <data_dir>/models); shareable between data dirs.",
+    )
+    cache_folder: Path | None = Field(
+        None, description="Where the embedding cache lives (default <data_dir>/cache); shareable too."
+    )
+
     @property
     def kb_dir(self) -> Path:
         return self.data_dir / "kb"
 
     @property
     def models_dir(self) -> Path:
-        return self.data_dir / "models"
+        return self.models_folder or self.data_dir / "models"
 
     @property
     def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
+        return self.cache_folder or self.data_dir / "cache"
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from kb.settings import Settings
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DEELWIJZER_SHARED_DIR", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
@@ -75,3 +77,23 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     get_settings.cache_clear()
     yield tmp_path / "data"
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def full_kb_settings(
+    tmp_path_factory: pytest.TempPathFactory, test_cache_dir: Path, corpus_dir: Path
+) -> Settings:
+    """A knowledge base of the WHOLE shared corpus, built once per test session with the real readers, the
+    real e5 model and a real chromadb. The model and the embedding cache persist in `test_cache_dir`, so a
+    second local run re-embeds nothing; CI pays the cold embedding once."""
+    from ingest.pipeline import ingest_folder
+    from kb.embedders import make_embedder
+
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("full-kb"),
+        models_folder=test_cache_dir / "models",
+        cache_folder=test_cache_dir / "cache",
+        corpus_dir=corpus_dir,
+    )
+    ingest_folder(settings, make_embedder(settings), corpus_dir)
+    return settings
