@@ -1,0 +1,113 @@
+"""Follow-ups reuse the facts of earlier turns; corrections replace them; a new full question starts fresh.
+
+"Mag ik als arts de politie informeren?"  ->  "En als het om een minderjarige gaat?"  (follow-up: merge)
+"Mag de politie dit aan CoMensha geven?"  ->  "Nee, ik bedoelde de IND."               (correction)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.understanding import Understanding
+
+_FOLLOWUP_MAX_WORDS = 9
+_SCALARS = ("urgent", "minor", "age", "outside_eer", "country")
+_FLAGS = ("covenant", "covenant_as_basis", "legitimate_interest", "anonymous", "pseudonymous")
+
+
+def merge_history(earlier: Sequence[Understanding], current: Understanding) -> Understanding:
+    """The facts in force after `current`, given the turns before it (oldest first)."""
+    context: Understanding | None = None
+    for turn in [*earlier, current]:
+        context = turn if context is None else next_context(context, turn)
+    assert context is not None
+    return context
+
+
+def next_context(context: Understanding, turn: Understanding) -> Understanding:
+    if turn.correction and _has_slots(turn):
+        return apply_correction(context, turn)
+    if is_followup(turn):
+        return merge_followup(context, turn)
+    return turn
+
+
+def is_followup(turn: Understanding) -> bool:
+    """'En als ...?', 'What if ...?', or a short question that names no one and does not stand on its own."""
+    if turn.followup:
+        return True
+    short = len(turn.question.split()) <= _FOLLOWUP_MAX_WORDS
+    complete = bool(turn.intents) and bool(turn.sender or turn.recipients)
+    return short and not complete and _has_slots(turn)
+
+
+def _has_slots(turn: Understanding) -> bool:
+    return bool(
+        turn.mentioned_roles
+        or turn.negated_roles
+        or turn.data
+        or turn.negated_data
+        or turn.purposes
+        or turn.country
+        or turn.consent
+        or turn.urgent is not None
+        or turn.minor is not None
+        or turn.intents
+    )
+
+
+def merge_followup(context: Understanding, turn: Understanding) -> Understanding:
+    """Keep what the follow-up does not say; add what it does."""
+    data = [d for d in dict.fromkeys([*context.data, *turn.data]) if d not in turn.negated_data]
+    update: dict[str, object] = {
+        "question": turn.question,
+        "language": turn.language,
+        "in_scope": context.in_scope or turn.in_scope,
+        "intents": turn.intents if turn.sharing or not context.intents else context.intents,
+        "sender": turn.sender or context.sender,
+        "recipients": turn.recipients or context.recipients,
+        "data": data,
+        "purposes": turn.purposes or context.purposes,
+        "consent": turn.consent or context.consent,
+        "abroad": turn.abroad or context.abroad,
+        "injection": turn.injection,
+    }
+    update |= {name: _first_set(getattr(turn, name), getattr(context, name)) for name in _SCALARS}
+    update |= {name: getattr(turn, name) or getattr(context, name) for name in _FLAGS}
+    return context.model_copy(update=update)
+
+
+def apply_correction(context: Understanding, turn: Understanding) -> Understanding:
+    """'Nee, het is geen politie maar de gemeente' replaces politie by gemeente wherever it stood."""
+    update: dict[str, object] = {"question": turn.question, "injection": turn.injection}
+    update |= _corrected_roles(context, turn)
+    if turn.data:
+        kept = [d for d in context.data if d not in turn.negated_data] if turn.negated_data else []
+        update["data"] = list(dict.fromkeys([*kept, *turn.data]))
+    for name in ("purposes", "consent", *_SCALARS):
+        value = getattr(turn, name)
+        if value not in ("", None, []):
+            update[name] = value
+    return context.model_copy(update=update)
+
+
+def _corrected_roles(context: Understanding, turn: Understanding) -> dict[str, object]:
+    new = [role for role in turn.mentioned_roles if role not in turn.negated_roles]
+    if not new:
+        return {}
+    if turn.negated_roles:
+        wrong = set(turn.negated_roles)
+        sender = new[0] if context.sender in wrong else context.sender
+        recipients = [new[0] if r in wrong else r for r in context.recipients]
+        if sender == context.sender and recipients == context.recipients:
+            recipients = [new[0]]
+        return {"sender": sender, "recipients": list(dict.fromkeys(recipients))}
+    if turn.sender_cued:
+        return {"sender": turn.sender}
+    return {"recipients": new}
+
+
+def _first_set(value: object, fallback: object) -> object:
+    return fallback if value in (None, "") else value

@@ -1,0 +1,370 @@
+"""Question understanding without an LLM: which facts does a question state?
+
+`understand(question, history)` reads the slots (who shares what with whom, for what, in which circumstances)
+from the vocabulary in kb/vocabulary and merges short follow-ups into the earlier turns (bot/conversation.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from bot.answer import Facts, Turn
+from bot.conversation import merge_history
+from bot.vocabulary import Hit, SemanticMatcher, Text, Vocabulary, load_vocabulary
+
+Consent = Literal["given", "refused", "impossible", ""]
+SHARING = ("share", "receive")
+_SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
+_AGE = re.compile(
+    r"(?<!\d)(\d{1,2})\s*(?:jaar|jr|jarige|jarig|years?\s+old|year\s+old|yo)(?!\w)"
+    r"|(?:meisje|jongen|kind|dochter|zoon|jongere|tiener|girl|boy|child|daughter|son)\s+(?:van|of|aged)\s+(\d{1,2})(?!\d)"
+)
+
+
+class Understanding(BaseModel):
+    """The facts read from a question (and the turns before it). Ids refer to kb/vocabulary entries."""
+
+    question: str = Field("", description="The question as read, with injected instructions blanked.")
+    language: str = "nl"
+    in_scope: bool = False
+    intents: list[str] = Field(default_factory=list)
+    sender: str = ""
+    recipients: list[str] = Field(default_factory=list)
+    data: list[str] = Field(default_factory=list)
+    purposes: list[str] = Field(default_factory=list)
+    minor: bool | None = None
+    age: int | None = None
+    country: str = ""
+    outside_eer: bool | None = None
+    abroad: bool = False
+    urgent: bool | None = None
+    consent: Consent = ""
+    covenant: bool = False
+    covenant_as_basis: bool = False
+    legitimate_interest: bool = False
+    anonymous: bool = False
+    pseudonymous: bool = False
+    injection: bool = False
+    followup: bool = False
+    correction: bool = False
+    mentioned_roles: list[str] = Field(
+        default_factory=list, description="Roles named (not negated), in order."
+    )
+    sender_cued: bool = Field(False, description="The sender was named as such ('als arts', 'ik werk bij').")
+    negated_roles: list[str] = Field(default_factory=list)
+    negated_data: list[str] = Field(default_factory=list)
+    semantic: list[str] = Field(default_factory=list, description="Slots filled by the embedding fallback.")
+
+    @property
+    def recipient(self) -> str:
+        return self.recipients[0] if self.recipients else ""
+
+    @property
+    def sharing(self) -> bool:
+        return bool(set(SHARING) & set(self.intents))
+
+    @property
+    def vague(self) -> bool:
+        """In scope, but what is asked or with whom is unknown ('Mag ik dit delen?')."""
+        if not self.intents:
+            return True
+        return self.sharing and not self.recipients and "which_basis" not in self.intents
+
+    def missing(self) -> list[str]:
+        """Slots a useful answer needs that the question does not give."""
+        wanted = {
+            "sender": self.sender,
+            "recipient": self.recipients,
+            "data": self.data,
+            "purpose": self.purposes,
+        }
+        return [slot for slot, value in wanted.items() if not value]
+
+    def to_facts(self) -> Facts:
+        return Facts(
+            sender=self.sender,
+            recipient=", ".join(self.recipients),
+            data=list(self.data),
+            purpose=self.purposes[0] if self.purposes else "",
+            minor=self.minor,
+            outside_eer=self.outside_eer,
+            urgent=self.urgent,
+            consent={"given": True, "refused": False}.get(self.consent),
+            language=self.language,
+        )
+
+    def with_facts(self, facts: Facts) -> Understanding:
+        """This understanding with the slots a caller kept (Turn.facts) laid over it."""
+        update: dict[str, object] = {"language": facts.language or self.language}
+        if facts.sender:
+            update["sender"] = facts.sender
+        if facts.recipient:
+            update["recipients"] = [r.strip() for r in facts.recipient.split(",") if r.strip()]
+        if facts.data:
+            update["data"] = list(facts.data)
+        if facts.purpose:
+            update["purposes"] = [facts.purpose]
+        for name in ("minor", "outside_eer", "urgent"):
+            if getattr(facts, name) is not None:
+                update[name] = getattr(facts, name)
+        if facts.consent is not None:
+            update["consent"] = "given" if facts.consent else "refused"
+        return self.model_copy(update=update)
+
+
+def understand(
+    question: str,
+    history: Sequence[Turn] = (),
+    vocabulary: Vocabulary | None = None,
+    semantic: SemanticMatcher | None = None,
+) -> Understanding:
+    """The facts of `question`, with follow-ups and corrections merged into the earlier turns."""
+    vocab = vocabulary or load_vocabulary()
+    earlier = [_turn_understanding(turn, vocab) for turn in history]
+    current = merge_history(earlier, read_question(question, vocab))
+    return _fill_semantic(current, semantic) if semantic else current
+
+
+def _turn_understanding(turn: Turn, vocab: Vocabulary) -> Understanding:
+    read = read_question(turn.question, vocab)
+    return read.with_facts(turn.facts) if turn.facts else read
+
+
+def read_question(question: str, vocabulary: Vocabulary | None = None) -> Understanding:
+    """The facts of one question on its own."""
+    vocab = vocabulary or load_vocabulary()
+    text, injection = strip_injection(Text.of(question), vocab)
+    signals = vocab.signals.find(text)
+    intents = vocab.intents.ids(text)
+    role_hits = vocab.roles.find(text, fuzzy=True)
+    sender, recipients, sender_cued = assign_roles(
+        text, role_hits, receiving="receive" in intents and "share" not in intents
+    )
+    data_hits = vocab.data.find(text, fuzzy=True)
+    understanding = Understanding(
+        question=" ".join(text.original.split()),
+        language=detect_language(text, vocab),
+        intents=intents,
+        sender=sender,
+        recipients=recipients,
+        data=_ids(data_hits),
+        purposes=vocab.purposes.ids(text, fuzzy=True),
+        injection=injection,
+        mentioned_roles=_ids(role_hits),
+        sender_cued=sender_cued,
+        negated_roles=_ids(role_hits, negated=True),
+        negated_data=_ids(data_hits, negated=True),
+        **_signal_facts(signals),
+        **_age_facts(text, signals),
+        **_country_facts(text, vocab, role_hits, signals),
+    )
+    return understanding.model_copy(update={"in_scope": _in_scope(understanding, signals)})
+
+
+def _ids(hits: list[Hit], negated: bool = False) -> list[str]:
+    return list(dict.fromkeys(hit.id for hit in hits if hit.negated == negated))
+
+
+def strip_injection(text: Text, vocab: Vocabulary) -> tuple[Text, bool]:
+    """Blank instructions aimed at the system: their whole sentence, or only the instruction when the sentence
+    also carries the question (ends with '?')."""
+    hits = [hit for hit in vocab.signals.find(text) if hit.id == "injection"]
+    if not hits:
+        return text, False
+    spans = []
+    for sentence in _SENTENCE.finditer(text.original):
+        inside = [h for h in hits if sentence.start() <= h.start < sentence.end()]
+        if inside and sentence.group().rstrip().endswith("?"):
+            spans += [(h.start, h.end) for h in inside]
+        elif inside:
+            spans.append((sentence.start(), sentence.end()))
+    return text.blank(spans), True
+
+
+def detect_language(text: Text, vocab: Vocabulary) -> str:
+    hits = vocab.language.find(text)
+    english = sum(1 for hit in hits if hit.id == "english")
+    dutch = sum(1 for hit in hits if hit.id == "dutch")
+    return "en" if english > dutch else "nl"
+
+
+def _signal_facts(signals: list[Hit]) -> dict[str, object]:
+    found = {hit.id for hit in signals if not hit.negated}
+    urgent_hits = [hit for hit in signals if hit.id == "urgent"]
+    urgent = True if any(not h.negated for h in urgent_hits) else (False if urgent_hits else None)
+    return {
+        "urgent": urgent,
+        "consent": _consent(signals),
+        "covenant": "covenant" in found,
+        "covenant_as_basis": "covenant" in found and "covenant_as_basis" in found,
+        "legitimate_interest": "legitimate_interest" in found,
+        "anonymous": "anonymous" in found and "pseudonymous" not in found,
+        "pseudonymous": "pseudonymous" in found,
+        "followup": "followup" in found,
+        "correction": "correction" in found,
+    }
+
+
+def _consent(signals: list[Hit]) -> Consent:
+    refused = [h for h in signals if h.id == "consent_refused"]
+    given = [h for h in signals if h.id == "consent_given" and not any(h.overlaps(r) for r in refused)]
+    if refused or any(h.negated for h in given):
+        return "refused"
+    if any(h.id == "consent_impossible" for h in signals):
+        return "impossible"
+    return "given" if given else ""
+
+
+def _age_facts(text: Text, signals: list[Hit]) -> dict[str, object]:
+    ages = [int(a or b) for a, b in _AGE.findall(text.lower)]
+    minor_hits = [h for h in signals if h.id == "minor"]
+    minor_said = any(not h.negated for h in minor_hits)
+    adult_said = any(h.id == "adult" and not h.negated for h in signals) or any(h.negated for h in minor_hits)
+    age = min(ages) if ages else None
+    if (age is not None and age < 18) or minor_said:
+        minor: bool | None = True
+    elif (age is not None and age >= 18) or adult_said:
+        minor = False
+    else:
+        minor = None
+    return {"age": age, "minor": minor}
+
+
+_DESTINATION_CUES = {"naar", "richting", "to", "towards", "into"}
+_ORGANISATION = (
+    r"(?:politie\w*|autoriteit\w*|instantie\w*|organisatie\w*|ngo\w*|ambassade\w*|consulaat|collega\w*|"
+    r"partner\w*|hulpverlen\w*|opvang\w*|overheid\w*|ministerie\w*|police|authorit\w*|agenc\w*|"
+    r"organi[sz]ation\w*|embass\w*|colleague\w*|government\w*|shelter\w*|ministry)(?!\w)"
+)
+_ORGANISATION_AFTER = re.compile(r"\s+" + _ORGANISATION)
+_ORGANISATION_BEFORE = re.compile(r"(?<!\w)" + _ORGANISATION)
+_PLACE_GAP = re.compile(r"\s+(?:\w+\s+)?(?:in|uit|van|from|of)\s+(?:het\s+|de\s+|the\s+)?")
+
+
+def _country_facts(text: Text, vocab: Vocabulary, roles: list[Hit], signals: list[Hit]) -> dict[str, object]:
+    """Where the data would go: a country after 'naar/to', after a recipient ('de politie in Marokko'),
+    or as an adjective before one ('de Marokkaanse politie'). Someone's origin ('uit Nigeria') is not."""
+    found = {hit.id for hit in signals if not hit.negated}
+    countries = [h.id for h in vocab.countries.find(text) if _is_destination(text, h, roles)]
+    adjectives = vocab.country_adjectives.find(text)
+    countries += [h.id for h in adjectives if _ORGANISATION_AFTER.match(text.lower, h.end)]
+    outside = [c for c in countries if not vocab.countries.attrs(c).get("eer")]
+    outside_eer: bool | None = True if outside or "outside_eer" in found else None
+    if outside_eer is None and (countries or "inside_eer" in found):
+        outside_eer = False
+    abroad = bool(countries) or "abroad" in found or "buitenlandse_autoriteit" in {h.id for h in roles}
+    return {"country": (outside or countries or [""])[0], "outside_eer": outside_eer, "abroad": abroad}
+
+
+def _is_destination(text: Text, hit: Hit, roles: list[Hit]) -> bool:
+    if set(text.words_before(hit.start, 2)) & _DESTINATION_CUES:
+        return True
+    prefix = text.lower[: hit.start]
+    ends = [r.end for r in roles if r.end <= hit.start] + [
+        m.end() for m in _ORGANISATION_BEFORE.finditer(prefix)
+    ]
+    return any(_PLACE_GAP.fullmatch(prefix[end:]) for end in ends)
+
+
+_ARTICLE = r"(?:de|het|een|onze|ons|mijn|die|deze|the|a|an|our|my|this)"
+_MODAL = (
+    r"(?:mag|mogen|kan|kunnen|moet|moeten|mocht|zou|zouden|wil|willen|heeft|hebben|is|zijn|gaat|"
+    r"may|can|could|should|must|does|do|is|are|will|would|has|have)"
+)
+_SENDER_WORDS = (
+    r"(?:als|ik ben|wij zijn|we zijn|namens|vanuit|(?:ik |wij |we )?werk(?:en|zaam)? (?:bij|voor|in|als)|"
+    r"as|i am|i m|we are|i work (?:at|for|in|as)|on behalf of|working (?:at|for|in|as))"
+)
+_SENDER_CUE = re.compile(r"(?:^|\s)" + _SENDER_WORDS + r"(?:\s+" + _ARTICLE + r")?\s*$")
+_RECIPIENT_CUE = re.compile(
+    r"(?:^|\s)(?:met|aan|naar|bij|richting|in|binnen|tijdens|tegenover|with|to|towards|within|into|at)"
+    r"(?:\s+" + _ARTICLE + r")?\s*$"
+)
+_SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r")?\s*$")
+_OBJECT_CUE = re.compile(r"(?:^|\s)(?:ik|wij|we|i|je|jij|u|you)(?:\s+" + _ARTICLE + r")?\s*$")
+_SUBJECT_CUE = re.compile(
+    r"(?:^|[.?!]\s*|\b(?:dat|of|that|whether|if|als|wanneer|when)\s+)\s*"
+    r"(?:(?:(?:\w+\s+){0,2}" + _MODAL + r"\s+)?" + _ARTICLE + r"\s+|(?:\w+\s+){0,2}" + _MODAL + r"\s+)?$"
+)
+_ATTACHED = re.compile(r"\s+(?:bij|van|in|op|at|of|from|for|voor)\s+(?:" + _ARTICLE + r"\s+)?")
+_FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w)")
+
+
+def assign_roles(text: Text, hits: list[Hit], receiving: bool = False) -> tuple[str, list[str], bool]:
+    """Who sends and who receives, from the words around each role: 'als arts' (sender), 'met de politie'
+    (recipient), 'mag de politie ...' (subject: sender), 'mag ik de politie bellen' (object: recipient).
+    When receiving ('opvragen bij'), the source is the sender. Returns (sender, recipients, sender_cued)."""
+    sender_hit: Hit | None = None
+    recipients: list[str] = []
+    loose: list[Hit] = []
+    cued = False
+    for hit in (h for h in hits if not h.negated):
+        if sender_hit and _ATTACHED.fullmatch(text.lower[sender_hit.end : hit.start]):
+            continue  # 'zorgcoördinator bij de gemeente': the sender's own organisation
+        role = _cue(text.lower[: hit.start], receiving)
+        if role == "sender" and sender_hit is None:
+            sender_hit, cued = hit, cued or _SENDER_CUE.search(text.lower[: hit.start]) is not None
+        elif role in ("sender", "recipient"):
+            recipients.append(hit.id)
+        else:
+            loose.append(hit)
+    sender = sender_hit.id if sender_hit else ""
+    sender, recipients = _place_loose(
+        loose, sender, recipients, bool(_FIRST_PERSON.search(text.lower)), receiving
+    )
+    return sender, list(dict.fromkeys(recipients)), cued
+
+
+def _cue(prefix: str, receiving: bool) -> str:
+    if receiving:
+        if _SOURCE_CUE.search(prefix):
+            return "sender"
+        if _SENDER_CUE.search(prefix) or _SUBJECT_CUE.search(prefix) or _RECIPIENT_CUE.search(prefix):
+            return "recipient"
+        return ""
+    if _SENDER_CUE.search(prefix):
+        return "sender"
+    if _RECIPIENT_CUE.search(prefix) or _OBJECT_CUE.search(prefix):
+        return "recipient"
+    return "sender" if _SUBJECT_CUE.search(prefix) else ""
+
+
+def _place_loose(
+    loose: list[Hit], sender: str, recipients: list[str], first_person: bool, receiving: bool
+) -> tuple[str, list[str]]:
+    """Roles without a cue: the first fills the empty side (the recipient when someone says 'ik')."""
+    for hit in loose:
+        if receiving:
+            sender, recipients = (sender, [*recipients, hit.id]) if sender else (hit.id, recipients)
+        elif not recipients and (sender or first_person):
+            recipients = [hit.id]
+        elif not sender:
+            sender = hit.id
+        else:
+            recipients = [*recipients, hit.id]
+    return sender, recipients
+
+
+def _in_scope(understanding: Understanding, signals: list[Hit]) -> bool:
+    """About personal data or sharing at all? An intent, a kind of data or a privacy word must be there."""
+    scope_words = any(hit.id == "scope" for hit in signals)
+    return bool(understanding.intents or understanding.data or understanding.negated_data or scope_words)
+
+
+def _fill_semantic(understanding: Understanding, semantic: SemanticMatcher) -> Understanding:
+    """Only for in-scope questions, and only for slots the words left empty."""
+    if not understanding.in_scope:
+        return understanding
+    update: dict[str, object] = {}
+    for slot, field_name in (("data", "data"), ("purposes", "purposes")):
+        if not getattr(understanding, field_name):
+            best = semantic.best(slot, understanding.question)
+            if best:
+                update[field_name] = [best]
+    if not update:
+        return understanding
+    return understanding.model_copy(update={**update, "semantic": sorted(update)})
