@@ -126,7 +126,7 @@ def test_ask_open_passage_follow_up_record_feedback_beheer(
     assert [turn.question for turn in engine.calls[-1][1]] == [QUESTION]
 
     # Vastleggen: the PDF arrives and holds the cited key
-    first.locator(".record-panel summary").click()
+    first.locator(".record-panel summary").click()  # the motivation is optional, behind a disclosure
     first.locator(".record-panel textarea").fill(f"Gedeeld omdat de wet het voorschrijft; BSN {BSN}.")
     with page.expect_download() as download_info:
         first.locator("button[data-format='pdf']").click()

@@ -251,15 +251,16 @@ function recordPanel(answer, question) {
   const motivation = el("textarea", { id, rows: 3, maxlength: 20000 });
   const status = el("p", { class: "status", role: "status" });
   const download = (format) => exportRecord(answer, question, motivation.value, format, status);
-  return el("details", { class: "record-panel" },
-    el("summary", { text: "Vastleggen (PDF of Markdown)" }),
-    el("div", { class: "panel" },
-      el("label", { for: id, text: "Eigen motivering (optioneel): waarom deelt u wel of niet?" }), motivation,
-      el("p", { class: "hint", text: `Het verslag bevat uw vraag, de feiten, het oordeel, de stappen en de artikelen. ${SCRUB_NOTE}` }),
-      el("div", { class: "inline" },
-        el("button", { type: "button", class: "button button--primary", "data-format": "pdf", text: "Download PDF", onclick: () => download("pdf") }),
-        el("button", { type: "button", class: "button", "data-format": "md", text: "Download Markdown", onclick: () => download("md") })),
-      status));
+  return el("div", { class: "record-panel" },
+    el("div", { class: "inline" },
+      el("button", { type: "button", class: "button button--primary", "data-format": "pdf", text: "Vastleggen (PDF)", onclick: () => download("pdf") }),
+      el("button", { type: "button", class: "button", "data-format": "md", text: "Vastleggen (Markdown)", onclick: () => download("md") })),
+    el("details", {},
+      el("summary", { text: "Eigen motivering toevoegen (optioneel)" }),
+      el("div", { class: "panel" },
+        el("label", { for: id, text: "Waarom deelt u wel of niet? Dit komt in het verslag." }), motivation)),
+    el("p", { class: "hint", text: `Het verslag bevat uw vraag, de feiten, het oordeel, de voorwaarden, de stappen met artikelen en citaten, en de kennisbankversie. ${SCRUB_NOTE}` }),
+    status);
 }
 
 async function exportRecord(answer, question, motivation, format, status) {
