@@ -38,8 +38,14 @@ SNIPPETS = {  # a few words each, paraphrasing the provisions
 
 
 @pytest.fixture(scope="session")
-def e5_settings(test_cache_dir: Path) -> Settings:
-    return Settings(data_dir=test_cache_dir / "data", embedding=EmbeddingSettings())
+def e5_settings(tmp_path_factory: pytest.TempPathFactory, test_cache_dir: Path) -> Settings:
+    """The default model, converted once into the shared test cache (as conftest's full-corpus build does)."""
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("e5-data"),
+        models_folder=test_cache_dir / "models",
+        cache_folder=test_cache_dir / "cache",
+        embedding=EmbeddingSettings(),
+    )
 
 
 @pytest.fixture(scope="session")
