@@ -17,11 +17,29 @@ from bot.conversation import merge_history
 from bot.vocabulary import Hit, SemanticMatcher, Text, Vocabulary, load_vocabulary
 
 Consent = Literal["given", "refused", "impossible", ""]
-SHARING = ("share", "receive")
+SHARING = ("share", "receive", "publish")
+#: Dutch bodies that become 'een instantie in het buitenland' when the question places them abroad
+_DOMESTIC_ONLY = {
+    "politie",
+    "kmar",
+    "om",
+    "ind",
+    "coa",
+    "gemeente",
+    "burgemeester",
+    "arbeidsinspectie",
+    "veilig_thuis",
+    "raad_kinderbescherming",
+    "comensha",
+    "nationaal_rapporteur",
+    "riec",
+    "zvh",
+}
 _SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
 _AGE = re.compile(
     r"(?<!\d)(\d{1,2})\s*(?:jaar|jr|jarige|jarig|years?\s+old|year\s+old|yo)(?!\w)"
-    r"|(?:meisje|jongen|kind|dochter|zoon|jongere|tiener|girl|boy|child|daughter|son)\s+(?:van|of|aged)\s+(\d{1,2})(?!\d)"
+    r"|(?:meisje|jongen|kind|dochter|zoon|jongere|tiener|patient|patiente|client|cliente|slachtoffer|vrouw|man|"
+    r"leerling|girl|boy|child|daughter|son|patient|client|victim|woman|man|pupil)\s+(?:van|of|aged)\s+(\d{1,2})(?!\d)"
 )
 
 
@@ -72,7 +90,8 @@ class Understanding(BaseModel):
         """In scope, but what is asked or with whom is unknown ('Mag ik dit delen?')."""
         if not self.intents:
             return True
-        return self.sharing and not self.recipients and "which_basis" not in self.intents
+        asks_to_share = bool({"share", "receive"} & set(self.intents))
+        return asks_to_share and not self.recipients and "which_basis" not in self.intents
 
     def missing(self) -> list[str]:
         """Slots a useful answer needs that the question does not give."""
@@ -162,7 +181,18 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
         **_age_facts(text, signals),
         **_country_facts(text, vocab, role_hits, signals),
     )
-    return understanding.model_copy(update={"in_scope": _in_scope(understanding, signals)})
+    update = {"in_scope": _in_scope(understanding, signals), "recipients": _abroad(understanding)}
+    return understanding.model_copy(update=update)
+
+
+def _abroad(u: Understanding) -> list[str]:
+    """'de Marokkaanse politie', 'een partnerorganisatie in Nigeria': the recipient is a body abroad."""
+    if not u.country or u.country == "nederland":
+        return u.recipients
+    if not u.recipients:
+        return ["buitenlandse_autoriteit"]
+    foreign = ["buitenlandse_autoriteit" if r in _DOMESTIC_ONLY else r for r in u.recipients]
+    return list(dict.fromkeys(foreign))
 
 
 def _ids(hits: list[Hit], negated: bool = False) -> list[str]:

@@ -61,6 +61,7 @@ class VocabularyFile(BaseModel):
         None,
         description="Cosine similarity from which the embedding fallback accepts an entry for this slot.",
     )
+    semantic_margin: float = Field(0.0, description="How far the best entry must lead the second best.")
 
 
 @dataclass(frozen=True)
@@ -161,10 +162,10 @@ class Lexicon:
         slot: str,
         entries: list[Entry],
         resolve_overlaps: bool = True,
-        semantic_threshold: float | None = None,
+        semantic: tuple[float | None, float] = (None, 0.0),
     ) -> None:
         self.slot = slot
-        self.semantic_threshold = semantic_threshold
+        self.semantic_threshold, self.semantic_margin = semantic
         self.entries = {entry.id: entry for entry in entries}
         self.resolve_overlaps = resolve_overlaps
         self._patterns = [p for entry in entries for p in _entry_patterns(entry, "terms")]
@@ -335,7 +336,12 @@ def load_vocabulary(folder: Path = VOCABULARY_DIR) -> Vocabulary:
     if missing:
         raise VocabularyError(f"{folder}: no vocabulary for {', '.join(missing)} — add <slot>.yaml files")
     lexicons = {
-        slot: Lexicon(slot, file.entries, slot not in ("signals", "language"), file.semantic_threshold)
+        slot: Lexicon(
+            slot,
+            file.entries,
+            slot not in ("signals", "language"),
+            (file.semantic_threshold, file.semantic_margin),
+        )
         for slot, file in files_by_slot.items()
     }
     countries = files_by_slot["countries"].entries
@@ -351,24 +357,32 @@ class SemanticMatcher:
         self, embedder: Embedder, vocabulary: Vocabulary, slots: tuple[str, ...] = ("data", "purposes")
     ):
         self.embedder = embedder
-        self._tables: dict[str, tuple[list[str], Any, float]] = {}
+        self._tables: dict[str, tuple[list[str], Any, float, float]] = {}
         for slot in slots:
             lexicon = vocabulary.slot(slot)
             entries = [e for e in lexicon.entries.values() if e.description]
             if entries and lexicon.semantic_threshold is not None:
                 vectors = embedder.embed_passages([" / ".join(e.description.values()) for e in entries])
-                self._tables[slot] = ([e.id for e in entries], vectors, lexicon.semantic_threshold)
+                table = (
+                    [e.id for e in entries],
+                    vectors,
+                    lexicon.semantic_threshold,
+                    lexicon.semantic_margin,
+                )
+                self._tables[slot] = table
 
     def scores(self, slot: str, question: str) -> dict[str, float]:
         if slot not in self._tables or not question.strip():
             return {}
-        ids, vectors, _ = self._tables[slot]
+        ids, vectors, _, _ = self._tables[slot]
         similarities = np.asarray(vectors) @ np.asarray(self.embedder.embed_query(question))
         return {entry_id: float(score) for entry_id, score in zip(ids, similarities, strict=True)}
 
     def best(self, slot: str, question: str) -> str | None:
-        scores = self.scores(slot, question)
+        """The best entry if it reaches the threshold and leads the runner-up by the slot's margin."""
+        scores = sorted(self.scores(slot, question).items(), key=lambda item: item[1], reverse=True)
         if not scores:
             return None
-        entry_id = max(scores, key=lambda key: scores[key])
-        return entry_id if scores[entry_id] >= self._tables[slot][2] else None
+        (best, score), runner_up = scores[0], (scores[1][1] if len(scores) > 1 else -1.0)
+        _, _, threshold, margin = self._tables[slot]
+        return best if score >= threshold and score - runner_up >= margin else None
