@@ -106,6 +106,22 @@ def test_garbage_file_is_moved_aside_and_replaced(tmp_path: Path) -> None:
         assert cache.moved_aside.read_bytes().startswith(b"this is not a database")
 
 
+def test_damage_found_while_reading_is_recovered_too(tmp_path: Path) -> None:
+    path = tmp_path / "e.sqlite3"
+    with EmbeddingCache(path) as cache:
+        cache.put_many((f"k{i}", v) for i, v in enumerate(_vectors(2000)))
+    damaged = bytearray(path.read_bytes())
+    middle = len(damaged) // 2 // 4096 * 4096
+    damaged[middle : middle + 8192] = b"\xff" * 8192  # two pages in the middle; the header is intact
+    path.write_bytes(bytes(damaged))
+    with EmbeddingCache(path) as cache:
+        assert cache.moved_aside is None  # opening did not notice
+        found = cache.get_many([f"k{i}" for i in range(2000)])
+        assert cache.moved_aside is not None and len(found) < 2000
+        cache.put_many([("new", _vectors(1)[0])])
+        assert list(cache.get_many(["new", "k1999"])) == ["new"]
+
+
 def _write_from_another_process(path: str, prefix: str) -> None:
     with EmbeddingCache(Path(path)) as cache:
         for batch in range(20):
