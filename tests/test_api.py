@@ -36,6 +36,7 @@ from bot.api.state import AppState
 from bot.compose import render_markdown
 from bot.jobs import IngestJobs
 from kb.local_kb import LocalKnowledgeBase
+from kb.settings import ServerSettings, Settings
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -397,8 +398,8 @@ def scripted_jobs(client: TestClient, tmp_path: Path) -> None:
     )
 
 
-def wait_for(client: TestClient, job_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 20
+def wait_for(client: TestClient, job_id: str, timeout: float = 20) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = client.get(f"/api/admin/jobs/{job_id}", headers=AUTH).json()
         if job["status"] in ("done", "failed"):
@@ -468,3 +469,72 @@ def test_a_bsn_in_a_question_reaches_neither_logs_nor_database(
     assert any(p.name == "feedback.sqlite3" for p in files)
     for path in files:
         assert BSN.encode() not in path.read_bytes(), path
+
+
+# --- the real ingest command and the real engine ---
+
+
+def covenant_pdf(sentence: str) -> bytes:
+    """A small covenant with a text layer, written for this test."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("DejaVu", size=11)
+    for article in (1, 2):
+        pdf.add_page()
+        pdf.multi_cell(0, 6, f"Artikel {article} Gegevensuitwisseling in het casusoverleg. {sentence} " * 4)
+    return bytes(pdf.output())
+
+
+def test_upload_is_ingested_by_the_real_command(tmp_path: Path, test_cache_dir: Path) -> None:
+    """`python -m evals.cli ingest FILE` in a subprocess: the first build holds just the covenant."""
+    settings = app_settings(tmp_path / "data").model_copy(
+        update={"models_folder": test_cache_dir / "models", "cache_folder": test_cache_dir / "cache"}
+    )
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").json()["kb_build"] is None
+        pdf = covenant_pdf("De deelnemers verstrekken elkaar alleen gegevens die noodzakelijk zijn.")
+        started = client.post(
+            "/api/admin/uploads", params={"filename": "Convenant casusoverleg.pdf"}, content=pdf, headers=AUTH
+        )
+        job = wait_for(client, started.json()["id"], timeout=240)
+        assert (job["status"], job["exit_code"]) == ("done", 0), job["lines"]
+        assert any("convenant-casusoverleg" in line for line in job["lines"])
+        health = client.get("/healthz").json()
+        assert health["kb_build"] and (health["documents"], health["passages"]) == (1, 2)
+        sources = {s["id"]: s for s in client.get("/api/sources").json()["sources"]}
+        [version] = sources["convenant-casusoverleg"]["versions"]
+        assert version["passage_count"] == 2 and version["reader"].startswith("pdf")
+    assert (settings.data_dir / "uploads" / "Convenant-casusoverleg.pdf").is_file()
+
+
+@pytest.mark.slow
+def test_real_engine_answers_stream_and_quote_verbatim(full_kb_settings: Settings) -> None:
+    settings = full_kb_settings.model_copy(update={"server": ServerSettings(admin_token=ADMIN_TOKEN)})
+    with TestClient(create_app(settings)) as client:
+        question = (
+            "Mag ik als hulpverlener een signaal van mensenhandel delen met het Zorg- en Veiligheidshuis?"
+        )
+        answer = client.post("/api/ask", json={"question": question}).json()
+        assert answer["verdict"] in ("mag", "mag_mits", "mag_niet", "hangt_af", "buiten_bereik")
+        assert answer["citations"], answer["summary"]
+        for citation in answer["citations"]:
+            stored = client.get(
+                f"/api/passages/{citation['key']}", params={"version": citation["source_version"]}
+            )
+            assert stored.status_code == 200, citation["key"]
+            assert " ".join(citation["quote"].split()) in " ".join(stored.json()["text"].split())
+        first = sse(client.post("/api/chat", json={"question": question}).text)
+        follow = {
+            "conversation_id": first[-1][1]["conversation_id"],
+            "question": "En als het om een minderjarige gaat?",
+        }
+        second = sse(client.post("/api/chat", json=follow).text)
+        assert [name for name, _ in second][0] == "verdict" and second[-1][0] == "done"
+        assert second[-1][1]["conversation_id"] == follow["conversation_id"]
+        changes = client.get("/api/admin/changes/jeugdwet", headers=AUTH).json()
+        assert (changes["old"]["version_date"], changes["new"]["version_date"]) == (
+            "2024-01-01",
+            "2026-01-01",
+        )

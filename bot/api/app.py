@@ -48,7 +48,7 @@ def _state(settings: Settings, engine: AnswerEngine | None, kb: PassageStore | N
         backend=Backend(settings, engine, kb),
         conversations=ConversationStore(),
         feedback=FeedbackStore(settings.data_dir / FEEDBACK_FILE),
-        jobs=IngestJobs(settings.cache_dir / STAGING_DIR, env=settings_env(settings)),
+        jobs=IngestJobs(settings.data_dir / STAGING_DIR, env=settings_env(settings)),
     )
 
 
