@@ -5,6 +5,7 @@ find it in Beheer. The knowledge base is real (a corpus slice); the engine is sc
 from __future__ import annotations
 
 import io
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,8 +95,14 @@ def ask(page: Page, question: str) -> None:
 
 
 def test_ask_open_passage_follow_up_record_feedback_beheer(
-    page: Page, problems: list[str], engine: ScriptedEngine, kb: LocalKnowledgeBase, tmp_path: Path
+    page: Page,
+    problems: list[str],
+    engine: ScriptedEngine,
+    kb: LocalKnowledgeBase,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO)
     ask(page, QUESTION)
     first = page.locator(".turn").nth(0)
     expect(first.locator(".badge")).to_have_text("Oordeel: Ja, mits")
@@ -160,6 +167,9 @@ def test_ask_open_passage_follow_up_record_feedback_beheer(
     expect(page.locator("#changes-status")).to_contain_text("2024-01-01 → 2026-01-01")
     assert page.locator("#changes-result ins").count() > 0
     assert problems == []
+    access = [r.getMessage() for r in caplog.records if r.name == "uvicorn.access"]
+    assert any("POST /api/chat" in line for line in access)
+    assert not [line for line in access if "gemeente" in line or "minderjarige" in line or BSN in line]
 
 
 def test_beheer_upload_shows_job_progress(page: Page, tmp_path: Path) -> None:
