@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kb.citations import parse_key
 from kb.errors import CitationKeyError, KbError
 from kb.local_kb import LocalKnowledgeBase, open_knowledge_base
 from kb.passages import Passage
@@ -41,25 +42,37 @@ def show(
         str | None, typer.Option(help="Version date (ISO) instead of the current text.")
     ] = None,
 ) -> None:
-    """Show the stored passage: text, source, version date and official link."""
+    """Show the stored text (a whole article: all its leden), source, version date and official link."""
     kb = _open()
     try:
-        passage = kb.get(key, language=language, version_date=version)
+        passages = _lookup(kb, key, language, version)
     except CitationKeyError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(EXIT_NOT_FOUND)
-    if passage is None:
+    if not passages:
         err.print(f"[red]not found:[/red] no passage '{key}' in build {kb.build_id}", highlight=False)
         sys.exit(EXIT_NOT_FOUND)
     if as_json:
-        print(json.dumps(_passage_json(passage), ensure_ascii=False, indent=2))
+        data = [_passage_json(p) for p in passages]
+        print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
         return
-    out.print(f"[bold]{passage.key}[/bold]  {passage.title}", highlight=False)
-    out.print(passage.text, highlight=False)
-    out.print(
-        f"\n{passage.citation_name} — versie {passage.version_date} ({passage.language})", highlight=False
-    )
-    out.print(passage.url, highlight=False)
+    for passage in passages:
+        out.print(f"[bold]{passage.key}[/bold]  {passage.title}", highlight=False)
+        out.print(passage.text + "\n", highlight=False)
+    first = passages[0]
+    out.print(f"{first.citation_name} — versie {first.version_date} ({first.language})", highlight=False)
+    out.print(first.url, highlight=False)
+
+
+def _lookup(kb: LocalKnowledgeBase, key: str, language: str, version: str | None) -> list[Passage]:
+    """A lid or sub key gives its passage; an article key gives every lid of the article."""
+    parsed = parse_key(key)
+    if parsed.article and not parsed.lid and not parsed.sub:
+        whole = kb.article(key, language=language, version_date=version)
+        if whole:
+            return whole
+    passage = kb.get(key, language=language, version_date=version)
+    return [passage] if passage else []
 
 
 def _passage_json(passage: Passage) -> dict[str, Any]:

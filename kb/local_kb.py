@@ -26,9 +26,10 @@ from kb.vector_store import VectorStore, close_client, collection_name, embedded
 _Versions = dict[str, dict[str, Passage]]
 
 
-def open_knowledge_base(settings: Settings, embedder: Embedder) -> LocalKnowledgeBase:
+def open_knowledge_base(settings: Settings, embedder: Embedder | None) -> LocalKnowledgeBase:
     """The build in service; NoKnowledgeBaseError before the first ingest, EmbedderMismatchError when the
-    build was made by another embedder than `embedder`."""
+    build was made by another embedder than `embedder`. Without an embedder (kb show, stats) everything
+    but dense_search works."""
     kb_dir = settings.kb_dir
     build_id = read_current(kb_dir)
     if build_id is None or not build_path(kb_dir, build_id).is_dir():
@@ -38,7 +39,8 @@ def open_knowledge_base(settings: Settings, embedder: Embedder) -> LocalKnowledg
         )
     build_dir = build_path(kb_dir, build_id)
     manifest = load_manifest(build_dir)
-    _check_embedder(manifest, embedder)
+    if embedder is not None:
+        _check_embedder(manifest, embedder)
     return LocalKnowledgeBase(settings, build_dir, manifest, embedder)
 
 
@@ -61,7 +63,7 @@ class LocalKnowledgeBase:
     """Implements kb.knowledge_base.KnowledgeBase over one build on disk (vectors embedded or on a server)."""
 
     def __init__(
-        self, settings: Settings, build_dir: Path, manifest: BuildManifest, embedder: Embedder
+        self, settings: Settings, build_dir: Path, manifest: BuildManifest, embedder: Embedder | None
     ) -> None:
         self.manifest = manifest
         self._kb_dir = settings.kb_dir
@@ -92,6 +94,10 @@ class LocalKnowledgeBase:
         Raises CitationKeyError when `key` is not a citation key."""
         return self._keys.find(parse_key(key), language, version_date)
 
+    def article(self, key: str, language: str = "nl", version_date: str | None = None) -> list[Passage]:
+        """Every passage (lid) of the article `key` names, in order; [] when there is none."""
+        return self._keys.find_article(parse_key(key), language, version_date)
+
     def versions(self, source_id: str) -> list[str]:
         """Version dates stored for a source (any language), oldest first."""
         return sorted({r.version_date for r in self.manifest.documents if r.source_id == source_id})
@@ -108,6 +114,8 @@ class LocalKnowledgeBase:
     # --- search ---------------------------------------------------------------------------------------
 
     def dense_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[Passage, float]]:
+        if self._embedder is None:
+            raise KbError("dense_search needs an embedder: open the knowledge base with one")
         vector = self._embedder.embed_query(query)
         return self._resolve(self._vectors.query(vector, k, filters))
 
@@ -193,19 +201,41 @@ class _KeyIndex:
                     return found
         return None
 
-    def _find_in(
-        self, name: str, language: str, key: CitationKey, version_date: str | None
-    ) -> Passage | None:
+    def find_article(self, key: CitationKey, language: str, version_date: str | None) -> list[Passage]:
+        languages = [language, *(lang for lang in self._languages if lang != language)]
+        for name in _source_names(key.source):
+            for lang in languages:
+                table = self._table_for(name, lang, version_date)
+                found = [
+                    p
+                    for p in table.values()
+                    if key.article and p.article.casefold() == key.article.casefold()
+                ]
+                if found:
+                    return sorted(found, key=lambda p: (_lid_order(p.lid), p.lid))
+        return []
+
+    def _table_for(self, name: str, language: str, version_date: str | None) -> dict[str, Passage]:
         versions = self._table.get((name, language), {})
         if version_date is None:
             date = self._current.get((name, language))
         else:
             date = max((d for d in versions if d <= version_date), default=None)
-        table = versions.get(date, {}) if date else {}
+        return versions.get(date, {}) if date else {}
+
+    def _find_in(
+        self, name: str, language: str, key: CitationKey, version_date: str | None
+    ) -> Passage | None:
+        table = self._table_for(name, language, version_date)
         for candidate in _candidates(key):
             if candidate in table:
                 return table[candidate]
         return None
+
+
+def _lid_order(lid: str) -> int:
+    digits = "".join(ch for ch in lid if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 def _normalise(key: CitationKey) -> str:
