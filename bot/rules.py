@@ -153,7 +153,7 @@ class RuleBook:
         """The rules whose conditions hold, in step order."""
         return [rule for rule in self.rules if holds(rule.when, facts)]
 
-    def keys(self) -> list[str]:
+    def cited_keys(self) -> list[str]:
         return sorted({key for rule in self.rules for key in rule.keys})
 
 

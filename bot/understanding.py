@@ -160,9 +160,9 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     signals = vocab.signals.find(text)
     intents = vocab.intents.ids(text)
     role_hits = vocab.roles.find(text, fuzzy=True)
-    sender, recipients, sender_cued = assign_roles(
-        text, role_hits, receiving="receive" in intents and "share" not in intents
-    )
+    receiving = "receive" in intents and "share" not in intents
+    venues = frozenset(r for r, e in vocab.roles.entries.items() if e.attrs.get("venue"))
+    sender, recipients, sender_cued = assign_roles(text, role_hits, receiving, venues)
     data_hits = vocab.data.find(text, fuzzy=True)
     understanding = Understanding(
         question=" ".join(text.original.split()),
@@ -311,7 +311,11 @@ _SENDER_WORDS = (
 )
 _SENDER_CUE = re.compile(r"(?:^|\s)" + _SENDER_WORDS + r"(?:\s+" + _ARTICLE + r")?\s*$")
 _RECIPIENT_CUE = re.compile(
-    r"(?:^|\s)(?:met|aan|naar|bij|richting|in|binnen|tijdens|tegenover|with|to|towards|within|into|at)"
+    r"(?:^|\s)(?:met|aan|naar|bij|richting|tegenover|with|to|towards|into|at)(?:\s+" + _ARTICLE + r")?\s*$"
+)
+_VENUE_CUE = re.compile(r"(?:^|\s)(?:in|binnen|tijdens|within|during)(?:\s+" + _ARTICLE + r")?\s*$")
+_PARTNER_CUE = re.compile(
+    r"(?:^|\s)(?:samen|samenwerken|samenwerking|samenwerkt|together|cooperate|work)\s+(?:met|with)"
     r"(?:\s+" + _ARTICLE + r")?\s*$"
 )
 _SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r")?\s*$")
@@ -324,9 +328,12 @@ _ATTACHED = re.compile(r"\s+(?:bij|van|in|op|at|of|from|for|voor)\s+(?:" + _ARTI
 _FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w)")
 
 
-def assign_roles(text: Text, hits: list[Hit], receiving: bool = False) -> tuple[str, list[str], bool]:
+def assign_roles(
+    text: Text, hits: list[Hit], receiving: bool = False, venues: frozenset[str] = frozenset()
+) -> tuple[str, list[str], bool]:
     """Who sends and who receives, from the words around each role: 'als arts' (sender), 'met de politie'
-    (recipient), 'mag de politie ...' (subject: sender), 'mag ik de politie bellen' (object: recipient).
+    (recipient), 'mag de politie ...' (subject: sender), 'mag ik de politie bellen' (object: recipient),
+    'in het casusoverleg' (a venue: recipient), 'samen met de gemeente' (a partner: neither).
     When receiving ('opvragen bij'), the source is the sender. Returns (sender, recipients, sender_cued)."""
     sender_hit: Hit | None = None
     recipients: list[str] = []
@@ -335,7 +342,9 @@ def assign_roles(text: Text, hits: list[Hit], receiving: bool = False) -> tuple[
     for hit in (h for h in hits if not h.negated):
         if sender_hit and _ATTACHED.fullmatch(text.lower[sender_hit.end : hit.start]):
             continue  # 'zorgcoördinator bij de gemeente': the sender's own organisation
-        role = _cue(text.lower[: hit.start], receiving)
+        role = _cue(text.lower[: hit.start], receiving, hit.id in venues)
+        if role == "partner":
+            continue
         if role == "sender" and sender_hit is None:
             sender_hit, cued = hit, cued or _SENDER_CUE.search(text.lower[: hit.start]) is not None
         elif role in ("sender", "recipient"):
@@ -349,7 +358,11 @@ def assign_roles(text: Text, hits: list[Hit], receiving: bool = False) -> tuple[
     return sender, list(dict.fromkeys(recipients)), cued
 
 
-def _cue(prefix: str, receiving: bool) -> str:
+def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
+    if _PARTNER_CUE.search(prefix):
+        return "partner"
+    if venue and _VENUE_CUE.search(prefix):
+        return "recipient"
     if receiving:
         if _SOURCE_CUE.search(prefix):
             return "sender"

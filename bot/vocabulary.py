@@ -26,7 +26,23 @@ VOCABULARY_DIR = Path(kb.__file__).resolve().parent / "vocabulary"
 SLOTS = ("roles", "data", "purposes", "intents", "signals", "countries", "language")
 _SUFFIX = r"(?:en|e|s|n|es|er|ers)?"
 _NEGATORS = {"niet", "geen", "nooit", "zonder", "not", "no", "never", "without", "non"}
-_NEGATION_FILLERS = {"de", "het", "een", "aan", "met", "naar", "bij", "the", "a", "an", "to", "with"}
+_NEGATION_FILLERS = {
+    "de",
+    "het",
+    "een",
+    "aan",
+    "met",
+    "naar",
+    "bij",
+    "om",
+    "over",
+    "the",
+    "a",
+    "an",
+    "to",
+    "with",
+    "about",
+}
 _FUZZY_MIN_LENGTH = 7
 
 
