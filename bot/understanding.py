@@ -90,8 +90,8 @@ class Understanding(BaseModel):
         """In scope, but what is asked or with whom is unknown ('Mag ik dit delen?')."""
         if not self.intents:
             return True
-        asks_to_share = bool({"share", "receive"} & set(self.intents))
-        return asks_to_share and not self.recipients and "which_basis" not in self.intents
+        asks_only_to_share = not set(self.intents) - {"share", "receive", "process"}
+        return asks_only_to_share and self.sharing and not self.recipients
 
     def missing(self) -> list[str]:
         """Slots a useful answer needs that the question does not give."""
@@ -379,7 +379,8 @@ def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
 def _place_loose(
     loose: list[Hit], sender: str, recipients: list[str], first_person: bool, receiving: bool
 ) -> tuple[str, list[str]]:
-    """Roles without a cue: the first fills the empty side (the recipient when someone says 'ik')."""
+    """Roles without a cue fill an empty side (first the recipient when someone says 'ik'); once both sides
+    are known, further roles are only part of the story ('een meisje dat niet op school komt')."""
     for hit in loose:
         if receiving:
             sender, recipients = (sender, [*recipients, hit.id]) if sender else (hit.id, recipients)
@@ -387,8 +388,6 @@ def _place_loose(
             recipients = [hit.id]
         elif not sender:
             sender = hit.id
-        else:
-            recipients = [*recipients, hit.id]
     return sender, recipients
 
 

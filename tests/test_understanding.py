@@ -96,7 +96,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "Mag ik zonder toestemming van de cliënt de politie inlichten over haar pooier?",
-        {"consent": "refused", "recipients": ["politie"], "data": ["seksueel", "strafrechtelijk"]},
+        {"consent": "refused", "recipients": ["politie"], "data": ["strafrechtelijk"]},
     ),
     (
         "De cliënte heeft schriftelijke toestemming gegeven. Mag ik haar dossier naar de advocaat sturen?",
