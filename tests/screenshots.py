@@ -22,6 +22,7 @@ from api_fakes import JEUGDWET_XML, JEUGDWET_YAML, UAVG_XML, LiveServer, Scripte
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from bot.api import create_app  # noqa: E402
+from kb.builds import current_manifest  # noqa: E402
 from kb.settings import ServerSettings, Settings, get_settings  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,6 +56,11 @@ def main() -> None:
 
 def real_app(token: str) -> object:
     settings = get_settings()
+    if current_manifest(settings.kb_dir) is None:
+        sys.exit(
+            f"no knowledge base in {settings.kb_dir}: run `make ingest` (or `deelwijzer ingest --from DIR`) "
+            "first, or pass --demo for a scripted engine on a corpus slice"
+        )
     server = settings.server.model_copy(update={"admin_token": token})
     return create_app(settings.model_copy(update={"server": server}))
 
