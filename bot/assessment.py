@@ -141,9 +141,9 @@ class _Composer:
         rules = self.decision.fired
         if self.decision.verdict == "buiten_bereik":
             return ""
-        if not (self.decision.verdict == "hangt_af" or any(rule.escalate for rule in rules)):
-            return ""
         secrecy = any(rule.step == "beroepsgeheim" for rule in rules)
+        if not (self.decision.verdict == "hangt_af" or secrecy or any(rule.escalate for rule in rules)):
+            return ""
         return (self.texts.escalate_secrecy if secrecy else self.texts.escalate).get(self.language)
 
     def search_hints(self) -> list[str]:

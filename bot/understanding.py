@@ -324,6 +324,10 @@ _SUBJECT_CUE = re.compile(
     r"(?:^|[.?!]\s*|\b(?:dat|of|that|whether|if|als|wanneer|when)\s+)\s*"
     r"(?:(?:(?:\w+\s+){0,2}" + _MODAL + r"\s+)?" + _ARTICLE + r"\s+|(?:\w+\s+){0,2}" + _MODAL + r"\s+)?$"
 )
+_REQUESTER = re.compile(
+    r"\s+(?:wil(?:len)?\s+(?:van\s+(?:ons|mij|me)\s+)?(?:weten|hebben|inzien)|vraag\w*|verzoek\w*|vorder\w*|eist|"
+    r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?)(?!\w)"
+)
 _ATTACHED = re.compile(r"\s+(?:bij|van|in|op|at|of|from|for|voor)\s+(?:" + _ARTICLE + r"\s+)?")
 _FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w)")
 
@@ -333,7 +337,8 @@ def assign_roles(
 ) -> tuple[str, list[str], bool]:
     """Who sends and who receives, from the words around each role: 'als arts' (sender), 'met de politie'
     (recipient), 'mag de politie ...' (subject: sender), 'mag ik de politie bellen' (object: recipient),
-    'in het casusoverleg' (a venue: recipient), 'samen met de gemeente' (a partner: neither).
+    'in het casusoverleg' (a venue: recipient), 'samen met de gemeente' (a partner: neither), 'de politie
+    vraagt ...' (the requester: recipient).
     When receiving ('opvragen bij'), the source is the sender. Returns (sender, recipients, sender_cued)."""
     sender_hit: Hit | None = None
     recipients: list[str] = []
@@ -343,6 +348,8 @@ def assign_roles(
         if sender_hit and _ATTACHED.fullmatch(text.lower[sender_hit.end : hit.start]):
             continue  # 'zorgcoördinator bij de gemeente': the sender's own organisation
         role = _cue(text.lower[: hit.start], receiving, hit.id in venues)
+        if not receiving and _REQUESTER.match(text.lower, hit.end):
+            role = "recipient"  # 'de politie wil van ons weten ...': the one asking receives
         if role == "partner":
             continue
         if role == "sender" and sender_hit is None:

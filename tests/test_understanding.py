@@ -178,6 +178,18 @@ CASES: list[tuple[str, dict[str, Any]]] = [
         {"legitimate_interest": True, "sender": "gemeente", "recipients": ["ngo"]},
     ),
     (
+        "De politie wil van ons weten of een cliënte bij ons verblijft. Mag ik dat zeggen?",
+        {"sender": "", "recipients": ["politie"], "intents": ["share"]},
+    ),
+    (
+        "Mag CoMensha van de politie gegevens krijgen over een slachtoffer?",
+        {"sender": "politie", "recipients": ["comensha"], "intents": ["receive"]},
+    ),
+    (
+        "Als opvangmedewerker wil ik de politie informeren over een bewoner.",
+        {"sender": "opvang", "recipients": ["politie"]},
+    ),
+    (
         "Ik ben huisarts. Een patiënte van 17 is zwanger. Mag ik Veilig Thuis bellen?",
         {"sender": "arts", "recipients": ["veilig_thuis"], "minor": True, "age": 17},
     ),
