@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.answer import Facts
+
 if TYPE_CHECKING:
     from bot.understanding import Understanding
 
@@ -111,3 +113,24 @@ def _corrected_roles(context: Understanding, turn: Understanding) -> dict[str, o
 
 def _first_set(value: object, fallback: object) -> object:
     return fallback if value in (None, "") else value
+
+
+def with_kept_facts(turn: Understanding, facts: Facts) -> Understanding:
+    """A turn's understanding with the facts the caller kept (Turn.facts) laid over it."""
+    update: dict[str, object] = {"language": facts.language or turn.language}
+    if facts.sender:
+        update["sender"] = facts.sender
+    if facts.recipient:
+        update["recipients"] = [r.strip() for r in facts.recipient.split(",") if r.strip()]
+    if facts.data:
+        update["data"] = list(facts.data)
+    if facts.purpose:
+        update["purposes"] = [facts.purpose]
+    update |= {
+        name: getattr(facts, name)
+        for name in ("minor", "outside_eer", "urgent")
+        if getattr(facts, name) is not None
+    }
+    if facts.consent is not None:
+        update["consent"] = "given" if facts.consent else "refused"
+    return turn.model_copy(update=update)

@@ -13,28 +13,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from bot.answer import Facts, Turn
-from bot.conversation import merge_history
+from bot.conversation import merge_history, with_kept_facts
 from bot.vocabulary import Hit, SemanticMatcher, Text, Vocabulary, load_vocabulary
 
 Consent = Literal["given", "refused", "impossible", ""]
 SHARING = ("share", "receive", "publish")
-#: Dutch bodies that become 'een instantie in het buitenland' when the question places them abroad
-_DOMESTIC_ONLY = {
-    "politie",
-    "kmar",
-    "om",
-    "ind",
-    "coa",
-    "gemeente",
-    "burgemeester",
-    "arbeidsinspectie",
-    "veilig_thuis",
-    "raad_kinderbescherming",
-    "comensha",
-    "nationaal_rapporteur",
-    "riec",
-    "zvh",
-}
 _SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
 _AGE = re.compile(
     r"(?<!\d)(\d{1,2})\s*(?:jaar|jr|jarige|jarig|years?\s+old|year\s+old|yo)(?!\w)"
@@ -116,24 +99,6 @@ class Understanding(BaseModel):
             language=self.language,
         )
 
-    def with_facts(self, facts: Facts) -> Understanding:
-        """This understanding with the slots a caller kept (Turn.facts) laid over it."""
-        update: dict[str, object] = {"language": facts.language or self.language}
-        if facts.sender:
-            update["sender"] = facts.sender
-        if facts.recipient:
-            update["recipients"] = [r.strip() for r in facts.recipient.split(",") if r.strip()]
-        if facts.data:
-            update["data"] = list(facts.data)
-        if facts.purpose:
-            update["purposes"] = [facts.purpose]
-        for name in ("minor", "outside_eer", "urgent"):
-            if getattr(facts, name) is not None:
-                update[name] = getattr(facts, name)
-        if facts.consent is not None:
-            update["consent"] = "given" if facts.consent else "refused"
-        return self.model_copy(update=update)
-
 
 def understand(
     question: str,
@@ -150,7 +115,7 @@ def understand(
 
 def _turn_understanding(turn: Turn, vocab: Vocabulary) -> Understanding:
     read = read_question(turn.question, vocab)
-    return read.with_facts(turn.facts) if turn.facts else read
+    return with_kept_facts(read, turn.facts) if turn.facts else read
 
 
 def read_question(question: str, vocabulary: Vocabulary | None = None) -> Understanding:
@@ -181,17 +146,18 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
         **_age_facts(text, signals),
         **_country_facts(text, vocab, role_hits, signals),
     )
-    update = {"in_scope": _in_scope(understanding, signals), "recipients": _abroad(understanding)}
+    domestic = {r for r, e in vocab.roles.entries.items() if e.attrs.get("domestic")}
+    update = {"in_scope": _in_scope(understanding, signals), "recipients": _abroad(understanding, domestic)}
     return understanding.model_copy(update=update)
 
 
-def _abroad(u: Understanding) -> list[str]:
+def _abroad(u: Understanding, domestic: set[str]) -> list[str]:
     """'de Marokkaanse politie', 'een partnerorganisatie in Nigeria': the recipient is a body abroad."""
     if not u.country or u.country == "nederland":
         return u.recipients
     if not u.recipients:
         return ["buitenlandse_autoriteit"]
-    foreign = ["buitenlandse_autoriteit" if r in _DOMESTIC_ONLY else r for r in u.recipients]
+    foreign = ["buitenlandse_autoriteit" if r in domestic else r for r in u.recipients]
     return list(dict.fromkeys(foreign))
 
 

@@ -26,23 +26,10 @@ VOCABULARY_DIR = Path(kb.__file__).resolve().parent / "vocabulary"
 SLOTS = ("roles", "data", "purposes", "intents", "signals", "countries", "language")
 _SUFFIX = r"(?:en|e|s|n|es|er|ers)?"
 _NEGATORS = {"niet", "geen", "nooit", "zonder", "not", "no", "never", "without", "non"}
+#: words that may stand between a negation and what it negates: 'niet aan de politie', 'not about the police'
 _NEGATION_FILLERS = {
-    "de",
-    "het",
-    "een",
-    "aan",
-    "met",
-    "naar",
-    "bij",
-    "om",
-    "over",
-    "the",
-    "a",
-    "an",
-    "to",
-    "with",
-    "about",
-}
+    "de", "het", "een", "aan", "met", "naar", "bij", "om", "over", "the", "a", "an", "to", "with", "about",
+}  # fmt: skip
 _FUZZY_MIN_LENGTH = 7
 
 
