@@ -125,17 +125,26 @@ class IngestJobs:
 
     def _ensure_worker(self) -> None:
         with self._lock:
-            if self._worker is None or not self._worker.is_alive():
+            if self._worker is None:
                 self._worker = threading.Thread(target=self._work, name="deelwijzer-ingest", daemon=True)
                 self._worker.start()
 
     def _work(self) -> None:
+        """Runs queued jobs; stops when idle (under the lock, so a job queued meanwhile is never stranded)."""
         while True:
             try:
                 job_id, path = self._queue.get(timeout=5)
             except queue.Empty:
-                return
-            self._run(job_id, path)
+                with self._lock:
+                    if self._queue.empty():
+                        self._worker = None
+                        return
+                continue
+            try:
+                self._run(job_id, path)
+            except Exception as exc:  # keep the worker alive; the job says what went wrong
+                self._append(job_id, f"interne fout: {type(exc).__name__}: {exc}")
+                self._update(job_id, status="failed", finished=_now())
 
     def _run(self, job_id: str, path: Path) -> None:
         self._update(job_id, status="running")
