@@ -14,7 +14,6 @@ from bot.answer import Facts
 if TYPE_CHECKING:
     from bot.understanding import Understanding
 
-_FOLLOWUP_MAX_WORDS = 9
 _SCALARS = ("urgent", "minor", "age", "outside_eer", "country")
 _FLAGS = ("covenant", "covenant_as_basis", "legitimate_interest", "anonymous", "pseudonymous")
 
@@ -37,12 +36,12 @@ def next_context(context: Understanding, turn: Understanding) -> Understanding:
 
 
 def is_followup(turn: Understanding) -> bool:
-    """'En als ...?', 'What if ...?', or a short question that names no one and does not stand on its own."""
+    """'En als ...?', 'What if ...?', 'Verandert dat iets?', or a turn that adds facts but does not stand
+    on its own (no act asked about, or no one named)."""
     if turn.followup:
         return True
-    short = len(turn.question.split()) <= _FOLLOWUP_MAX_WORDS
     complete = bool(turn.intents) and bool(turn.sender or turn.recipients)
-    return short and not complete and _has_slots(turn)
+    return not complete and _has_slots(turn)
 
 
 def _has_slots(turn: Understanding) -> bool:
@@ -75,6 +74,7 @@ def merge_followup(context: Understanding, turn: Understanding) -> Understanding
         "consent": turn.consent or context.consent,
         "abroad": turn.abroad or context.abroad,
         "injection": turn.injection,
+        "signals": sorted(set(context.signals) | set(turn.signals)),
     }
     update |= {name: _first_set(getattr(turn, name), getattr(context, name)) for name in _SCALARS}
     update |= {name: getattr(turn, name) or getattr(context, name) for name in _FLAGS}

@@ -53,11 +53,15 @@ SET_FACTS: dict[str, str] = {
     "sender_secrecy": "",
     "recipient_sector": "",
     "consent": "",
+    "signal": "signals",
+    "role": "roles",
+    "sender_wgs": "",
 }
 FREE_VALUES: dict[str, set[str]] = {
     "consent": {"given", "refused", "impossible", "unknown"},
     "sender_regime": {"avg", "wpg", "wjsg"},
     "sender_secrecy": {"big", "jeugdwet", "wmo"},
+    "sender_wgs": {"riec", "zvh"},
 }
 FLAG_FACTS = (
     "in_scope",
@@ -205,6 +209,9 @@ def fact_view(u: Understanding, vocabulary: Vocabulary) -> dict[str, Any]:
         "sender_secrecy": {sender.get("secrecy", "")} - {""},
         "recipient_sector": {r.get("sector", "") for r in recipients} - {""},
         "consent": {u.consent or "unknown"},
+        "signal": set(u.signals),
+        "role": {u.sender, *u.recipients, *u.mentioned_roles} - {""},
+        "sender_wgs": set(sender.get("wgs", [])),
         "in_scope": u.in_scope,
         "vague": u.vague,
         "sharing": u.sharing,

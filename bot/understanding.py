@@ -18,6 +18,7 @@ from bot.vocabulary import Hit, SemanticMatcher, Text, Vocabulary, load_vocabula
 
 Consent = Literal["given", "refused", "impossible", ""]
 SHARING = ("share", "receive", "publish")
+_MODAL_QUESTION = re.compile(r"^\s*(?:mag|mogen|kan|kunnen|moet|moeten|may|can)\b")
 _SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
 _AGE = re.compile(
     r"(?<!\d)(\d{1,2})\s*(?:jaar|jr|jarige|jarig|years?\s+old|year\s+old|yo)(?!\w)"
@@ -58,6 +59,9 @@ class Understanding(BaseModel):
     sender_cued: bool = Field(False, description="The sender was named as such ('als arts', 'ik werk bij').")
     negated_roles: list[str] = Field(default_factory=list)
     negated_data: list[str] = Field(default_factory=list)
+    signals: list[str] = Field(
+        default_factory=list, description="Signals found (kb/vocabulary/signals.yaml)."
+    )
     semantic: list[str] = Field(default_factory=list, description="Slots filled by the embedding fallback.")
 
     @property
@@ -70,11 +74,13 @@ class Understanding(BaseModel):
 
     @property
     def vague(self) -> bool:
-        """In scope, but what is asked or with whom is unknown ('Mag ik dit delen?')."""
+        """In scope, but too little is known to judge: no question about a topic or act, or sharing with an
+        unknown recipient, or only the recipient known ('Mag ik de politie bellen?')."""
         if not self.intents:
-            return True
+            return not any(signal.startswith("topic_") for signal in self.signals)
         asks_only_to_share = not set(self.intents) - {"share", "receive", "process"}
-        return asks_only_to_share and self.sharing and not self.recipients
+        too_little = not self.recipients or not (self.sender or self.data or self.purposes)
+        return asks_only_to_share and self.sharing and too_little
 
     def missing(self) -> list[str]:
         """Slots a useful answer needs that the question does not give."""
@@ -123,7 +129,9 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     vocab = vocabulary or load_vocabulary()
     text, injection = strip_injection(Text.of(question), vocab)
     signals = vocab.signals.find(text)
-    intents = vocab.intents.ids(text)
+    intents = list(
+        dict.fromkeys(hit.id for hit in vocab.intents.find(text))
+    )  # 'wat mag ik niet delen' asks too
     role_hits = vocab.roles.find(text, fuzzy=True)
     receiving = "receive" in intents and "share" not in intents
     venues = frozenset(r for r, e in vocab.roles.entries.items() if e.attrs.get("venue"))
@@ -147,7 +155,10 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
         **_country_facts(text, vocab, role_hits, signals),
     )
     domestic = {r for r, e in vocab.roles.entries.items() if e.attrs.get("domestic")}
-    update = {"in_scope": _in_scope(understanding, signals), "recipients": _abroad(understanding, domestic)}
+    recipients = _abroad(understanding, domestic)
+    if not intents and recipients and _MODAL_QUESTION.search(text.lower):
+        intents = ["share"]  # 'Mag die rapportage naar de woningcorporatie?'
+    update = {"in_scope": _in_scope(understanding, signals), "recipients": recipients, "intents": intents}
     return understanding.model_copy(update=update)
 
 
@@ -190,10 +201,12 @@ def detect_language(text: Text, vocab: Vocabulary) -> str:
 
 def _signal_facts(signals: list[Hit]) -> dict[str, object]:
     found = {hit.id for hit in signals if not hit.negated}
+    situational = sorted(found - {"injection", "followup", "correction", "scope"})
     urgent_hits = [hit for hit in signals if hit.id == "urgent"]
     urgent = True if any(not h.negated for h in urgent_hits) else (False if urgent_hits else None)
     return {
         "urgent": urgent,
+        "signals": situational,
         "consent": _consent(signals),
         "covenant": "covenant" in found,
         "covenant_as_basis": "covenant" in found and "covenant_as_basis" in found,
@@ -295,6 +308,7 @@ _REQUESTER = re.compile(
     r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?)(?!\w)"
 )
 _ATTACHED = re.compile(r"\s+(?:bij|van|in|op|at|of|from|for|voor)\s+(?:" + _ARTICLE + r"\s+)?")
+_POSSESSIVE = re.compile(r"(?:^|\s)(?<!\bop )(?<!\bon )(?:onze|ons|our)\s*$")  # not 'op onze website'
 _FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w)")
 
 
@@ -304,31 +318,41 @@ def assign_roles(
     """Who sends and who receives, from the words around each role: 'als arts' (sender), 'met de politie'
     (recipient), 'mag de politie ...' (subject: sender), 'mag ik de politie bellen' (object: recipient),
     'in het casusoverleg' (a venue: recipient), 'samen met de gemeente' (a partner: neither), 'de politie
-    vraagt ...' (the requester: recipient).
+    vraagt ...' (the requester: recipient), 'onze opvang' (sender).
     When receiving ('opvragen bij'), the source is the sender. Returns (sender, recipients, sender_cued)."""
     sender_hit: Hit | None = None
-    recipients: list[str] = []
+    recipients: list[Hit] = []
     loose: list[Hit] = []
-    cued = False
     for hit in (h for h in hits if not h.negated):
-        if sender_hit and _ATTACHED.fullmatch(text.lower[sender_hit.end : hit.start]):
+        if _attached(text, sender_hit, hit) and hit.id not in venues:
             continue  # 'zorgcoördinator bij de gemeente': the sender's own organisation
-        role = _cue(text.lower[: hit.start], receiving, hit.id in venues)
-        if not receiving and _REQUESTER.match(text.lower, hit.end):
-            role = "recipient"  # 'de politie wil van ons weten ...': the one asking receives
-        if role == "partner":
+        if recipients and recipients[-1].id in venues and _attached(text, recipients[-1], hit):
+            recipients[-1] = hit  # 'het casusoverleg van het Zorg- en Veiligheidshuis': the more specific one
             continue
+        role = _role_of(text, hit, receiving, hit.id in venues)
         if role == "sender" and sender_hit is None:
-            sender_hit, cued = hit, cued or _SENDER_CUE.search(text.lower[: hit.start]) is not None
+            sender_hit = hit
         elif role in ("sender", "recipient"):
-            recipients.append(hit.id)
-        else:
+            recipients.append(hit)
+        elif role != "partner":
             loose.append(hit)
-    sender = sender_hit.id if sender_hit else ""
-    sender, recipients = _place_loose(
-        loose, sender, recipients, bool(_FIRST_PERSON.search(text.lower)), receiving
+    cued = sender_hit is not None and _SENDER_CUE.search(text.lower[: sender_hit.start]) is not None
+    first_person = bool(_FIRST_PERSON.search(text.lower))
+    sender, receivers = _place_loose(
+        loose, sender_hit.id if sender_hit else "", [h.id for h in recipients], first_person, receiving
     )
-    return sender, list(dict.fromkeys(recipients)), cued
+    return sender, list(dict.fromkeys(receivers)), cued
+
+
+def _attached(text: Text, previous: Hit | None, hit: Hit) -> bool:
+    return previous is not None and _ATTACHED.fullmatch(text.lower[previous.end : hit.start]) is not None
+
+
+def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
+    role = _cue(text.lower[: hit.start], receiving, venue)
+    if not receiving and _REQUESTER.match(text.lower, hit.end):
+        return "recipient"  # 'de politie wil van ons weten ...': the one asking receives
+    return role
 
 
 def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
@@ -346,7 +370,7 @@ def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
         return "sender"
     if _RECIPIENT_CUE.search(prefix) or _OBJECT_CUE.search(prefix):
         return "recipient"
-    return "sender" if _SUBJECT_CUE.search(prefix) else ""
+    return "sender" if _SUBJECT_CUE.search(prefix) or _POSSESSIVE.search(prefix) else ""
 
 
 def _place_loose(
@@ -365,9 +389,13 @@ def _place_loose(
 
 
 def _in_scope(understanding: Understanding, signals: list[Hit]) -> bool:
-    """About personal data or sharing at all? An intent, a kind of data or a privacy word must be there."""
-    scope_words = any(hit.id == "scope" for hit in signals)
-    return bool(understanding.intents or understanding.data or understanding.negated_data or scope_words)
+    """About personal data or sharing at all? An act (share, record ...), a privacy word or topic, or a
+    kind of data said about someone ('haar verslaving' with a role) must be there."""
+    scope = any(hit.id == "scope" or hit.id.startswith("topic_") for hit in signals)
+    data_about_someone = bool(
+        understanding.data and (understanding.mentioned_roles or understanding.negated_roles)
+    )
+    return bool(understanding.intents or scope or data_about_someone or understanding.negated_data)
 
 
 def _fill_semantic(understanding: Understanding, semantic: SemanticMatcher) -> Understanding:
