@@ -28,8 +28,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ik kan het daarom niet met de wettekst onderbouwen.",
         "guidance": "(gebaseerd op {noun}, niet op de wet zelf)",
         "related_title": "Mogelijk relevante bepalingen",
-        "related_finding": "De beoordeling noemde geen bepaling; deze passages uit de kennisbank passen het "
-        "best bij de vraag. Lees ze zelf na.",
+        "related_finding_none": "De beoordeling noemde geen bepaling; deze passages uit de kennisbank passen "
+        "het best bij de vraag. Lees ze zelf na.",
+        "related_finding": "De bepalingen hierboven beslissen de vraag niet zonder meer; deze passages uit "
+        "de kennisbank passen ook bij de vraag. Lees ze zelf na.",
         "missing_title": "Ontbrekende bronnen",
     },
     "en": {
@@ -38,8 +40,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "so I cannot support it with the legal text.",
         "guidance": "(based on {noun}, not on the law itself)",
         "related_title": "Possibly relevant provisions",
-        "related_finding": "The assessment named no provision; these passages from the knowledge base match "
-        "the question best. Please read them yourself.",
+        "related_finding_none": "The assessment named no provision; these passages from the knowledge base "
+        "match the question best. Please read them yourself.",
+        "related_finding": "The provisions above do not settle the question by themselves; these passages "
+        "from the knowledge base also match it. Please read them yourself.",
         "missing_title": "Missing sources",
     },
 }
@@ -78,10 +82,10 @@ def compose(
     passages = [item.passage for item in retrieved]
     cited = cite_keys(assessment, passages, question)
     steps = mark_missing(assessment.steps, cited, language)
-    if not wanted_keys(assessment) and assessment.verdict != "buiten_bereik":
-        related = cite_related(retrieved, question, language)
+    if wants_related(assessment):
+        related = cite_related(retrieved, question, cited.citations)
         cited.citations += related.citations
-        steps += [related_step(related.citations, language)] if related.citations else []
+        steps += [related_step(related.citations, assessment)] if related.citations else []
     kept, dropped = verify(cited.citations, index_by_key(passages))
     verdict, summary = settle(assessment, kept, cited.missing)
     guidance = guidance_type(kept)
@@ -168,18 +172,34 @@ def mark_missing(steps: Sequence[Step], cited: Cited, language: str) -> list[Ste
     return result
 
 
-def cite_related(retrieved: Sequence[Retrieved], question: str, language: str) -> Cited:
-    """Citations of the best search results, for an assessment that named no provision."""
-    found = [item.passage for item in retrieved if item.via != "key"][:RELATED_LIMIT]
-    return Cited([make_citation(p.key, p, question) for p in found], {}, [])
+def wants_related(assessment: Assessment) -> bool:
+    """Search results are offered when the assessment named no provision or could not settle the question."""
+    if assessment.verdict == "buiten_bereik":
+        return False
+    return assessment.verdict == "hangt_af" or not wanted_keys(assessment)
 
 
-def related_step(citations: Sequence[Citation], language: str) -> Step:
-    words = texts(language)
+def cite_related(retrieved: Sequence[Retrieved], question: str, cited: Sequence[Citation]) -> Cited:
+    """Citations of the best search results whose passage is not cited yet."""
+    taken = {_passage_key(citation.key) for citation in cited}
+    found = [
+        item.passage for item in retrieved if item.via != "key" and item.passage.key.casefold() not in taken
+    ]
+    return Cited([make_citation(p.key, p, question) for p in found[:RELATED_LIMIT]], {}, [])
+
+
+def _passage_key(key: str) -> str:
+    try:
+        return parse_key(key).passage_key.casefold()
+    except CitationKeyError:
+        return key.casefold()
+
+
+def related_step(citations: Sequence[Citation], assessment: Assessment) -> Step:
+    words = texts(assessment.facts.language)
+    finding = words["related_finding" if wanted_keys(assessment) else "related_finding_none"]
     keys = [citation.key for citation in citations]
-    return Step(
-        id="verwante-bepalingen", title=words["related_title"], finding=words["related_finding"], keys=keys
-    )
+    return Step(id="verwante-bepalingen", title=words["related_title"], finding=finding, keys=keys)
 
 
 def settle(assessment: Assessment, kept: Sequence[Citation], missing: Sequence[str]) -> tuple[Verdict, str]:

@@ -37,11 +37,12 @@ _WORD = re.compile(r"[0-9a-zà-ÿ]+", re.IGNORECASE)
 
 
 def choose_quote(passage: Passage, key: str, context: str = "", max_chars: int = MAX_QUOTE_CHARS) -> str:
-    """The verbatim quote for `key` from `passage`: the sub-item for a sub key, else the best sentences."""
+    """The verbatim quote for `key` from `passage`: the sub-item for a sub key (its best lines when long),
+    else the best sentences of the passage."""
     sub_text = sub_item_text(passage, key)
-    if sub_text:
-        return _fit(sub_text, max_chars)
-    return best_sentences(passage.text, context, max_chars)
+    if len(sub_text) > max_chars:
+        return best_sentences(sub_text, context, max_chars)
+    return sub_text or best_sentences(passage.text, context, max_chars)
 
 
 def sub_item_text(passage: Passage, key: str) -> str:

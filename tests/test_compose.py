@@ -164,3 +164,29 @@ def test_markdown_shows_verdict_checklist_steps_record_and_sources() -> None:
     assert "1. **Grondslag** — Taak van algemeen belang.\n   Bepalingen: AVG art. 6 lid 1 sub e" in text
     assert "### Wat leg je vast\n- Grondslag en doel." in text
     assert f"- **AVG art. 6 lid 1 sub e** (versie 2018-05-23, verordening) — <{P6.url}>\n  > {SUB_E}" in text
+
+
+def test_hangt_af_also_offers_search_results_not_cited_yet() -> None:
+    found = [*retrieved(P6), Retrieved(P6, 0.03, "both"), Retrieved(PGUIDE, 0.02, "dense")]
+    case = assessment(verdict="hangt_af", keys=["AVG art. 6 lid 1 sub e"], steps=[])
+    answer = compose(case, found, "signaal coördinator")
+    assert [c.key for c in answer.citations] == ["AVG art. 6 lid 1 sub e", "werkinstructie-riec § 2"]
+    assert answer.steps[-1].finding.startswith("De bepalingen hierboven beslissen de vraag niet zonder meer")
+    assert answer.relies_on_guidance is True
+
+
+def test_long_sub_item_is_quoted_by_its_most_relevant_lines() -> None:
+    items = [
+        "1°. de stichting voor opvang van kinderen, ten behoeve van de zorg voor die kinderen;",
+        "2°. de stichting voor hulp aan slachtoffers van verkeersongevallen, voor hun schadeverhaal;",
+        "3°. de stichting die slachtoffers van uitbuiting registreert, ten behoeve van hun opvang.",
+    ]
+    sub_b = "de instanties die hulp verlenen:\n" + "\n".join(items * 2)
+    text = "Gegevens worden verstrekt aan:\na. de burgemeester;\nb. " + sub_b
+    stored = passage("Testbesluit art. 4 lid 1", text, subs={"a": "de burgemeester;", "b": sub_b})
+    case = assessment(keys=["Testbesluit art. 4 lid 1 sub b"], steps=[])
+    answer = compose(case, retrieved(stored), "Mag ik een slachtoffer van uitbuiting aanmelden voor opvang?")
+    quote = answer.citations[0].quote
+    assert len(quote) <= 350
+    assert quote in sub_b
+    assert "3°. de stichting die slachtoffers van uitbuiting registreert" in quote
