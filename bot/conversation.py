@@ -41,7 +41,8 @@ def is_followup(turn: Understanding) -> bool:
     if turn.followup:
         return True
     complete = bool(turn.intents) and bool(turn.sender or turn.recipients)
-    return not complete and _has_slots(turn)
+    lacks_recipient = turn.sharing and not turn.recipients
+    return (not complete or lacks_recipient) and _has_slots(turn)
 
 
 def _has_slots(turn: Understanding) -> bool:

@@ -9,8 +9,9 @@ A rule fires when its `when` holds for the facts. Condition language (every key 
     all: [..], any: [..], not: {..}
 
 Precedence (documented in kb/assessment/README.md): an `exclusive` rule that fires silences the others;
-a `blocks` rule whose `lifted_by` names a rule that also fired does not count; of the rules left, the one
-with the highest `priority` decides (ties: blocks > needs_facts > requires > allows). None left: hangt_af.
+a `blocks` or `needs_facts` rule whose `lifted_by` names a rule that also fired does not count; of the
+rules left, the one with the highest `priority` decides (ties: blocks > needs_facts > requires > allows).
+None left: hangt_af.
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ def decide(fired: list[Rule]) -> Decision:
     exclusive = [rule for rule in fired if rule.exclusive]
     pool = exclusive or fired
     ids = {rule.id for rule in pool}
-    lifted = [r.id for r in pool if r.effect == "blocks" and set(r.lifted_by) & ids]
+    lifted = [r.id for r in pool if r.effect in ("blocks", "needs_facts") and set(r.lifted_by) & ids]
     counting = [r for r in pool if r.decisive and r.id not in lifted]
     ranked = sorted(counting, key=lambda r: (r.priority, _TIE_BREAK[r.effect]), reverse=True)
     rest = sorted((r for r in pool if r not in ranked), key=lambda r: r.priority, reverse=True)

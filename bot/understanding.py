@@ -285,7 +285,8 @@ _MODAL = (
     r"may|can|could|should|must|does|do|is|are|will|would|has|have)"
 )
 _SENDER_WORDS = (
-    r"(?:als|ik ben|wij zijn|we zijn|namens|vanuit|(?:ik |wij |we )?werk(?:en|zaam)? (?:bij|voor|in|als)|"
+    r"(?:als|als \w+ (?:van|bij)|ik ben|wij zijn|we zijn|namens|vanuit|"
+    r"(?:ik |wij |we )?werk(?:en|zaam)? (?:bij|voor|in|als)|"
     r"as|i am|i m|we are|i work (?:at|for|in|as)|on behalf of|working (?:at|for|in|as))"
 )
 _SENDER_CUE = re.compile(r"(?:^|\s)" + _SENDER_WORDS + r"(?:\s+" + _ARTICLE + r")?\s*$")
@@ -301,13 +302,14 @@ _SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r
 _OBJECT_CUE = re.compile(r"(?:^|\s)(?:ik|wij|we|i|je|jij|u|you)(?:\s+" + _ARTICLE + r")?\s*$")
 _SUBJECT_CUE = re.compile(
     r"(?:^|[.?!]\s*|\b(?:dat|of|that|whether|if|als|wanneer|when)\s+)\s*"
-    r"(?:(?:(?:\w+\s+){0,2}" + _MODAL + r"\s+)?" + _ARTICLE + r"\s+|(?:\w+\s+){0,2}" + _MODAL + r"\s+)?$"
+    r"(?:(?:(?:\w+\s+){0,4}" + _MODAL + r"\s+)?" + _ARTICLE + r"\s+|(?:\w+\s+){0,4}" + _MODAL + r"\s+)?$"
 )
 _REQUESTER = re.compile(
     r"\s+(?:wil(?:len)?\s+(?:van\s+(?:ons|mij|me)\s+)?(?:weten|hebben|inzien)|vraag\w*|verzoek\w*|vorder\w*|eist|"
     r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?)(?!\w)"
 )
 _ATTACHED = re.compile(r"\s+(?:bij|van|in|op|at|of|from|for|voor)\s+(?:" + _ARTICLE + r"\s+)?")
+_SUCH_AS = re.compile(r"\s+(?:zoals|bijvoorbeeld|bv|such as|like)\s+(?:" + _ARTICLE + r"\s+)?")
 _POSSESSIVE = re.compile(r"(?:^|\s)(?<!\bop )(?<!\bon )(?:onze|ons|our)\s*$")  # not 'op onze website'
 _FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w)")
 
@@ -326,7 +328,7 @@ def assign_roles(
     for hit in (h for h in hits if not h.negated):
         if _attached(text, sender_hit, hit) and hit.id not in venues:
             continue  # 'zorgcoördinator bij de gemeente': the sender's own organisation
-        if recipients and recipients[-1].id in venues and _attached(text, recipients[-1], hit):
+        if recipients and recipients[-1].id in venues and _specified(text, recipients[-1], hit):
             recipients[-1] = hit  # 'het casusoverleg van het Zorg- en Veiligheidshuis': the more specific one
             continue
         role = _role_of(text, hit, receiving, hit.id in venues)
@@ -342,6 +344,11 @@ def assign_roles(
         loose, sender_hit.id if sender_hit else "", [h.id for h in recipients], first_person, receiving
     )
     return sender, list(dict.fromkeys(receivers)), cued
+
+
+def _specified(text: Text, venue: Hit, hit: Hit) -> bool:
+    """'het casusoverleg van het ZVH', 'een samenwerkingsverband zoals het RIEC'."""
+    return _attached(text, venue, hit) or _SUCH_AS.fullmatch(text.lower[venue.end : hit.start]) is not None
 
 
 def _attached(text: Text, previous: Hit | None, hit: Hit) -> bool:

@@ -145,7 +145,8 @@ CASES: list[tuple[str, set[str], list[str], str]] = [
         "Wpg art. 19",
     ),
     (
-        "Mag een jeugdhulpverlener de school informeren over een 14-jarige die wordt uitgebuit?",
+        "Mag een jeugdhulpverlener zonder toestemming de school informeren over een 14-jarige die wordt "
+        "uitgebuit?",
         {"mag_niet"},
         ["Jeugdwet art. 7.3.11"],
         "Jeugdwet art. 7.3.11 lid 1",
@@ -205,6 +206,37 @@ CASES: list[tuple[str, set[str], list[str], str]] = [
         {"mag_mits"},
         ["AVG art. 6"],
         "AVG art. 6 lid 1 sub a",
+    ),
+    (
+        "Mag een jeugdhulpverlener de school informeren over een 14-jarige die wordt uitgebuit?",
+        {"mag_mits"},
+        ["Jeugdwet art. 7.3.11"],
+        "Jeugdwet art. 7.3.11 lid 1",
+    ),
+    (
+        "Bij de intake tekent elke cliënt dat we alle informatie mogen delen met alle ketenpartners. "
+        "Mogen we dan alles delen?",
+        {"mag_niet"},
+        ["AVG art. 4"],
+        "AVG art. 4 sub 11",
+    ),
+    (
+        "Kan de gemeente voor het delen met de GGD niet gewoon om toestemming vragen?",
+        {"mag_niet", "hangt_af"},
+        ["AVG overweging 43"],
+        "AVG overweging 43",
+    ),
+    (
+        "Wij zijn een ngo. Kunnen wij zelf een casus van uitbuiting met namen inbrengen bij het RIEC?",
+        {"mag_niet"},
+        ["WGS art. 2.19"],
+        "WGS art. 2.19 lid 1",
+    ),
+    (
+        "Mag Veilig Thuis de politie inlichten over een 16-jarige die in de prostitutie wordt gedwongen?",
+        {"mag_mits"},
+        ["Wmo 2015 art. 4.1.1"],
+        "",
     ),
     (
         "Hoe lang mag ik gegevens van slachtoffers bewaren?",
@@ -275,9 +307,13 @@ def test_out_of_scope_is_polite_and_cites_nothing(assessor: Assessor) -> None:
 def test_english_question_gets_english_texts(assessor: Assessor) -> None:
     result = assessor.assess("Can a shelter tell the police about a resident's drug addiction?")
     assert result.facts.language == "en"
-    assert result.summary.startswith("No, not without consent")
+    assert (result.verdict, result.summary[:29]) == ("mag_niet", "No, not without an exception:")
+    refused = assessor.assess(
+        "Can a shelter tell the police about a resident's addiction without her consent?"
+    )
+    assert (refused.verdict, refused.summary[:23]) == ("mag_niet", "No, not without consent")
     assert all(step.title and "Bijzondere" not in step.title for step in result.steps)
-    assert "Wmo 2015 art. 5.3.3 lid 1" in result.keys
+    assert {"AVG art. 9 lid 1", "Wmo 2015 art. 5.3.3 lid 1"} <= set(result.keys)
 
 
 def test_record_names_the_facts_of_the_question(assessor: Assessor) -> None:
