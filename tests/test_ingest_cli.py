@@ -172,7 +172,7 @@ def test_whole_corpus_counts_and_exact_wording(full_kb_settings: Settings) -> No
         ("UAVG art. 46", "burgerservicenummer"),
         ("Wpg art. 20 lid 3", "samenwerkingsverband"),
         ("Besluit politiegegevens art. 4:2 lid 1", "CoMensha"),
-        ("WGS art. 2.16", "Regionaal Informatie- en Expertise Centrum"),
+        ("WGS art. 2.16", "Regionale Informatie- en Expertisecentra"),
         ("Besluit meldcode art. 2", "stappenplan"),
         ("Jeugdwet art. 7.3.11 lid 4", "gecertificeerde instelling"),
         ("Wet BIG art. 88", "geheim"),

@@ -53,7 +53,7 @@ def converted(e5_settings: Settings) -> Path:
 
 @pytest.fixture(scope="session")
 def converted_embedder(e5_settings: Settings) -> SentenceTransformerEmbedder:
-    inner = make_embedder(e5_settings).inner  # type: ignore[attr-defined]  # shared with test_embedders
+    inner = make_embedder(e5_settings).inner.model  # type: ignore[attr-defined]  # shared with test_embedders
     assert isinstance(inner, SentenceTransformerEmbedder)
     return inner
 
