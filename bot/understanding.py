@@ -18,10 +18,15 @@ from bot.vocabulary import Hit, SemanticMatcher, Text, Vocabulary, load_vocabula
 
 Consent = Literal["given", "refused", "impossible", ""]
 SHARING = ("share", "receive", "publish")
-_MODAL_QUESTION = re.compile(r"^\s*(?:mag|mogen|kan|kunnen|moet|moeten|may|can)\b")
+_MODAL_QUESTION = re.compile(  # 'Mag die rapportage naar de woningcorporatie?'
+    r"\b(?:mag|mogen|kan|kunnen|moet|moeten|may|can)\s+(?:die|dat|dit|deze|het|de|this|that|these|those|the)\s+"
+    r"(?:\w+\s+){1,3}(?:naar|to)\s"
+)
 _SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
 _AGE = re.compile(
     r"(?<!\d)(\d{1,2})\s*(?:jaar|jr|jarige|jarig|years?\s+old|year\s+old|yo)(?!\w)"
+    r"|(?:is|wordt|werd|ben) (?:inmiddels |nu |al |net |bijna )?(\d{2})(?: geworden)?"
+    r"(?!\d|\s+(?:keer|maal|dagen|weken|maanden|uur|euro|procent|minuten|jaar geleden)\b)"
     r"|(?:meisje|jongen|kind|dochter|zoon|jongere|tiener|patient|patiente|client|cliente|slachtoffer|vrouw|man|"
     r"leerling|girl|boy|child|daughter|son|patient|client|victim|woman|man|pupil)\s+(?:van|of|aged)\s+(\d{1,2})(?!\d)"
 )
@@ -158,8 +163,19 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     recipients = _abroad(understanding, domestic)
     if not intents and recipients and _MODAL_QUESTION.search(text.lower):
         intents = ["share"]  # 'Mag die rapportage naar de woningcorporatie?'
-    update = {"in_scope": _in_scope(understanding, signals), "recipients": recipients, "intents": intents}
-    return understanding.model_copy(update=update)
+    update = {
+        "recipients": recipients,
+        "intents": intents,
+        "sender": sender or _implied_sender(signals, vocab),
+    }
+    understanding = understanding.model_copy(update=update)
+    return understanding.model_copy(update={"in_scope": _in_scope(understanding, signals)})
+
+
+def _implied_sender(signals: list[Hit], vocab: Vocabulary) -> str:
+    """'mijn cliënte' is said by a care worker, 'mijn patiënt' by a health professional."""
+    implied = [vocab.signals.attrs(hit.id).get("implies_sender", "") for hit in signals if not hit.negated]
+    return next((role for role in implied if role), "")
 
 
 def _abroad(u: Understanding, domestic: set[str]) -> list[str]:
@@ -229,7 +245,7 @@ def _consent(signals: list[Hit]) -> Consent:
 
 
 def _age_facts(text: Text, signals: list[Hit]) -> dict[str, object]:
-    ages = [int(a or b) for a, b in _AGE.findall(text.lower)]
+    ages = [int(next(g for g in groups if g)) for groups in _AGE.findall(text.lower)]
     minor_hits = [h for h in signals if h.id == "minor"]
     minor_said = any(not h.negated for h in minor_hits)
     adult_said = any(h.id == "adult" and not h.negated for h in signals) or any(h.negated for h in minor_hits)
@@ -309,6 +325,9 @@ _REQUESTER = re.compile(
     r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?)(?!\w)"
 )
 _ATTACHED = re.compile(r"\s+(?:bij|van|in|op|at|of|from|for|voor)\s+(?:" + _ARTICLE + r"\s+)?")
+_EXPLICIT_SENDER = re.compile(
+    r"(?:^|\s)(?:als|ik ben|wij zijn|we zijn|namens|as|i am|i m|we are)(?:\s+" + _ARTICLE + r")?\s*$"
+)
 _SUCH_AS = re.compile(r"\s+(?:zoals|bijvoorbeeld|bv|such as|like)\s+(?:" + _ARTICLE + r"\s+)?")
 _POSSESSIVE = re.compile(r"(?:^|\s)(?<!\bop )(?<!\bon )(?:onze|ons|our)\s*$")  # not 'op onze website'
 _FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w)")
@@ -332,7 +351,7 @@ def assign_roles(
             recipients[-1] = hit  # 'het casusoverleg van het Zorg- en Veiligheidshuis': the more specific one
             continue
         role = _role_of(text, hit, receiving, hit.id in venues)
-        if role == "sender" and sender_hit is None:
+        if role == "sender" and (sender_hit is None or _stronger(text, hit, sender_hit)):
             sender_hit = hit
         elif role in ("sender", "recipient"):
             recipients.append(hit)
@@ -344,6 +363,12 @@ def assign_roles(
         loose, sender_hit.id if sender_hit else "", [h.id for h in recipients], first_person, receiving
     )
     return sender, list(dict.fromkeys(receivers)), cued
+
+
+def _stronger(text: Text, hit: Hit, current: Hit) -> bool:
+    """'als jeugdhulpverlener' (explicit) beats 'vanuit de Wmo' or a sentence subject found earlier."""
+    explicit = _EXPLICIT_SENDER.search(text.lower[: hit.start]) is not None
+    return explicit and _EXPLICIT_SENDER.search(text.lower[: current.start]) is None
 
 
 def _specified(text: Text, venue: Hit, hit: Hit) -> bool:
