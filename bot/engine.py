@@ -15,6 +15,8 @@ from bot.answer import Answer, Turn
 from bot.assessment_types import Assessment
 from bot.compose import compose
 from bot.retrieval import HybridRetriever, Retrieved
+from kb.builds import read_current
+from kb.errors import NoKnowledgeBaseError
 from kb.knowledge_base import Filters, KnowledgeBase
 from kb.settings import Settings, get_settings
 
@@ -103,6 +105,11 @@ def _load_engine(settings: Settings) -> Engine:
     from kb.local_kb import open_knowledge_base
 
     started = time.perf_counter()
+    if read_current(settings.kb_dir) is None:  # say so before spending seconds on loading the model
+        raise NoKnowledgeBaseError(
+            f"no knowledge base in {settings.kb_dir}: run `deelwijzer ingest --from DIR` "
+            "(or `deelwijzer ingest` to fetch the official texts) first"
+        )
     embedder = make_embedder(settings)
     kb = open_knowledge_base(settings, embedder)
     retriever = HybridRetriever(kb, settings.retrieval)

@@ -16,6 +16,7 @@ from kb.passages import Passage
 MAX_QUOTE_CHARS = 350
 _MIN_QUOTE_CHARS = 120
 _STEM = 6
+_LEAD_BONUS = 1
 
 _BOUNDARY = re.compile(r"(?<=[.;:!?])\s+|[ \t]*\n\s*")
 _LABEL = re.compile(r"^(?:[0-9]+[a-z]?|[a-z]{1,2}|[ivx]+|[0-9]+°)\.?$", re.IGNORECASE)
@@ -71,6 +72,7 @@ def best_sentences(text: str, context: str, max_chars: int = MAX_QUOTE_CHARS) ->
         return ""
     wanted = stems(context)
     scores = [len(stems(text[start:end]) & wanted) for start, end in spans]
+    scores[0] += _LEAD_BONUS  # the opening sentence states the rule; later ones must be clearly more relevant
     best = max(range(len(spans)), key=lambda i: (scores[i], -i))
     first, last = _widen(spans, scores, best, max_chars)
     return _fit(text[spans[first][0] : spans[last][1]], max_chars)
