@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -30,7 +32,7 @@ from bot.rules import (
     load_rulebook,
 )
 from bot.understanding import Understanding, understand
-from bot.vocabulary import VOCABULARY_DIR, SemanticMatcher, Vocabulary, load_vocabulary
+from bot.vocabulary import VOCABULARY_DIR, Vocabulary, load_vocabulary
 from kb.embedding import Embedder
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -168,3 +170,42 @@ def _placeholder_values(
         "purpose": labels(u.purposes, "purposes"),
         "country": labels([u.country] if u.country else [], "countries"),
     }
+
+
+class SemanticMatcher:
+    """Optional fallback when no word of a slot matched: the entry whose description is most similar to the
+    question, if the similarity reaches the slot's `semantic_threshold` (kb/vocabulary/<slot>.yaml)."""
+
+    def __init__(
+        self, embedder: Embedder, vocabulary: Vocabulary, slots: tuple[str, ...] = ("data", "purposes")
+    ):
+        self.embedder = embedder
+        self._tables: dict[str, tuple[list[str], Any, float, float]] = {}
+        for slot in slots:
+            lexicon = vocabulary.slot(slot)
+            entries = [e for e in lexicon.entries.values() if e.description]
+            if entries and lexicon.semantic_threshold is not None:
+                vectors = embedder.embed_passages([" / ".join(e.description.values()) for e in entries])
+                table = (
+                    [e.id for e in entries],
+                    vectors,
+                    lexicon.semantic_threshold,
+                    lexicon.semantic_margin,
+                )
+                self._tables[slot] = table
+
+    def scores(self, slot: str, question: str) -> dict[str, float]:
+        if slot not in self._tables or not question.strip():
+            return {}
+        ids, vectors, _, _ = self._tables[slot]
+        similarities = np.asarray(vectors) @ np.asarray(self.embedder.embed_query(question))
+        return {entry_id: float(score) for entry_id, score in zip(ids, similarities, strict=True)}
+
+    def best(self, slot: str, question: str) -> str | None:
+        """The best entry if it reaches the threshold and leads the runner-up by the slot's margin."""
+        scores = sorted(self.scores(slot, question).items(), key=lambda item: item[1], reverse=True)
+        if not scores:
+            return None
+        (best, score), runner_up = scores[0], (scores[1][1] if len(scores) > 1 else -1.0)
+        _, _, threshold, margin = self._tables[slot]
+        return best if score >= threshold and score - runner_up >= margin else None

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
 from bot.answer import Facts, Turn
 from bot.conversation import merge_history, with_kept_facts
-from bot.vocabulary import Hit, SemanticMatcher, Text, Vocabulary, load_vocabulary
+from bot.vocabulary import Hit, Text, Vocabulary, country_facts, detect_language, load_vocabulary
 
 Consent = Literal["given", "refused", "impossible", ""]
 SHARING = ("share", "receive", "publish")
@@ -30,6 +30,12 @@ _AGE = re.compile(
     r"|(?:meisje|jongen|kind|dochter|zoon|jongere|tiener|patient|patiente|client|cliente|slachtoffer|vrouw|man|"
     r"leerling|girl|boy|child|daughter|son|patient|client|victim|woman|man|pupil)\s+(?:van|of|aged)\s+(\d{1,2})(?!\d)"
 )
+
+
+class SlotGuesser(Protocol):
+    """Fills an empty slot from the question's meaning (bot.assessment.SemanticMatcher, with an embedder)."""
+
+    def best(self, slot: str, question: str) -> str | None: ...
 
 
 class Understanding(BaseModel):
@@ -58,15 +64,11 @@ class Understanding(BaseModel):
     injection: bool = False
     followup: bool = False
     correction: bool = False
-    mentioned_roles: list[str] = Field(
-        default_factory=list, description="Roles named (not negated), in order."
-    )
+    mentioned_roles: list[str] = Field(default_factory=list, description="Roles named, not negated.")
     sender_cued: bool = Field(False, description="The sender was named as such ('als arts', 'ik werk bij').")
     negated_roles: list[str] = Field(default_factory=list)
     negated_data: list[str] = Field(default_factory=list)
-    signals: list[str] = Field(
-        default_factory=list, description="Signals found (kb/vocabulary/signals.yaml)."
-    )
+    signals: list[str] = Field(default_factory=list, description="Ids from kb/vocabulary/signals.yaml.")
     semantic: list[str] = Field(default_factory=list, description="Slots filled by the embedding fallback.")
 
     @property
@@ -89,13 +91,13 @@ class Understanding(BaseModel):
 
     def missing(self) -> list[str]:
         """Slots a useful answer needs that the question does not give."""
-        wanted = {
-            "sender": self.sender,
-            "recipient": self.recipients,
-            "data": self.data,
-            "purpose": self.purposes,
-        }
-        return [slot for slot, value in wanted.items() if not value]
+        wanted = (
+            ("sender", self.sender),
+            ("recipient", self.recipients),
+            ("data", self.data),
+            ("purpose", self.purposes),
+        )
+        return [slot for slot, value in wanted if not value]
 
     def to_facts(self) -> Facts:
         return Facts(
@@ -115,7 +117,7 @@ def understand(
     question: str,
     history: Sequence[Turn] = (),
     vocabulary: Vocabulary | None = None,
-    semantic: SemanticMatcher | None = None,
+    semantic: SlotGuesser | None = None,
 ) -> Understanding:
     """The facts of `question`, with follow-ups and corrections merged into the earlier turns."""
     vocab = vocabulary or load_vocabulary()
@@ -134,9 +136,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     vocab = vocabulary or load_vocabulary()
     text, injection = strip_injection(Text.of(question), vocab)
     signals = vocab.signals.find(text)
-    intents = list(
-        dict.fromkeys(hit.id for hit in vocab.intents.find(text))
-    )  # 'wat mag ik niet delen' asks too
+    intents = _ids(vocab.intents.find(text), negated=None)  # 'wat mag ik niet delen?' asks too
     role_hits = vocab.roles.find(text, fuzzy=True)
     receiving = "receive" in intents and "share" not in intents
     venues = frozenset(r for r, e in vocab.roles.entries.items() if e.attrs.get("venue"))
@@ -157,18 +157,16 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
         negated_data=_ids(data_hits, negated=True),
         **_signal_facts(signals),
         **_age_facts(text, signals),
-        **_country_facts(text, vocab, role_hits, signals),
+        **country_facts(text, vocab, role_hits, signals),
     )
     domestic = {r for r, e in vocab.roles.entries.items() if e.attrs.get("domestic")}
     recipients = _abroad(understanding, domestic)
     if not intents and recipients and _MODAL_QUESTION.search(text.lower):
         intents = ["share"]  # 'Mag die rapportage naar de woningcorporatie?'
-    update = {
-        "recipients": recipients,
-        "intents": intents,
-        "sender": sender or _implied_sender(signals, vocab),
-    }
-    understanding = understanding.model_copy(update=update)
+    sender = sender or _implied_sender(signals, vocab)
+    understanding = understanding.model_copy(
+        update={"recipients": recipients, "intents": intents, "sender": sender}
+    )
     return understanding.model_copy(update={"in_scope": _in_scope(understanding, signals)})
 
 
@@ -188,8 +186,9 @@ def _abroad(u: Understanding, domestic: set[str]) -> list[str]:
     return list(dict.fromkeys(foreign))
 
 
-def _ids(hits: list[Hit], negated: bool = False) -> list[str]:
-    return list(dict.fromkeys(hit.id for hit in hits if hit.negated == negated))
+def _ids(hits: list[Hit], negated: bool | None = False) -> list[str]:
+    """Entry ids in order of first occurrence; `negated=None` takes negated and plain hits alike."""
+    return list(dict.fromkeys(hit.id for hit in hits if negated is None or hit.negated == negated))
 
 
 def strip_injection(text: Text, vocab: Vocabulary) -> tuple[Text, bool]:
@@ -206,13 +205,6 @@ def strip_injection(text: Text, vocab: Vocabulary) -> tuple[Text, bool]:
         elif inside:
             spans.append((sentence.start(), sentence.end()))
     return text.blank(spans), True
-
-
-def detect_language(text: Text, vocab: Vocabulary) -> str:
-    hits = vocab.language.find(text)
-    english = sum(1 for hit in hits if hit.id == "english")
-    dutch = sum(1 for hit in hits if hit.id == "dutch")
-    return "en" if english > dutch else "nl"
 
 
 def _signal_facts(signals: list[Hit]) -> dict[str, object]:
@@ -250,49 +242,8 @@ def _age_facts(text: Text, signals: list[Hit]) -> dict[str, object]:
     minor_said = any(not h.negated for h in minor_hits)
     adult_said = any(h.id == "adult" and not h.negated for h in signals) or any(h.negated for h in minor_hits)
     age = min(ages) if ages else None
-    if (age is not None and age < 18) or minor_said:
-        minor: bool | None = True
-    elif (age is not None and age >= 18) or adult_said:
-        minor = False
-    else:
-        minor = None
-    return {"age": age, "minor": minor}
-
-
-_DESTINATION_CUES = {"naar", "richting", "to", "towards", "into"}
-_ORGANISATION = (
-    r"(?:politie\w*|autoriteit\w*|instantie\w*|organisatie\w*|ngo\w*|ambassade\w*|consulaat|collega\w*|"
-    r"partner\w*|hulpverlen\w*|opvang\w*|overheid\w*|ministerie\w*|police|authorit\w*|agenc\w*|"
-    r"organi[sz]ation\w*|embass\w*|colleague\w*|government\w*|shelter\w*|ministry)(?!\w)"
-)
-_ORGANISATION_AFTER = re.compile(r"\s+" + _ORGANISATION)
-_ORGANISATION_BEFORE = re.compile(r"(?<!\w)" + _ORGANISATION)
-_PLACE_GAP = re.compile(r"\s+(?:\w+\s+)?(?:in|uit|van|from|of)\s+(?:het\s+|de\s+|the\s+)?")
-
-
-def _country_facts(text: Text, vocab: Vocabulary, roles: list[Hit], signals: list[Hit]) -> dict[str, object]:
-    """Where the data would go: a country after 'naar/to', after a recipient ('de politie in Marokko'),
-    or as an adjective before one ('de Marokkaanse politie'). Someone's origin ('uit Nigeria') is not."""
-    found = {hit.id for hit in signals if not hit.negated}
-    countries = [h.id for h in vocab.countries.find(text) if _is_destination(text, h, roles)]
-    adjectives = vocab.country_adjectives.find(text)
-    countries += [h.id for h in adjectives if _ORGANISATION_AFTER.match(text.lower, h.end)]
-    outside = [c for c in countries if not vocab.countries.attrs(c).get("eer")]
-    outside_eer: bool | None = True if outside or "outside_eer" in found else None
-    if outside_eer is None and (countries or "inside_eer" in found):
-        outside_eer = False
-    abroad = bool(countries) or "abroad" in found or "buitenlandse_autoriteit" in {h.id for h in roles}
-    return {"country": (outside or countries or [""])[0], "outside_eer": outside_eer, "abroad": abroad}
-
-
-def _is_destination(text: Text, hit: Hit, roles: list[Hit]) -> bool:
-    if set(text.words_before(hit.start, 2)) & _DESTINATION_CUES:
-        return True
-    prefix = text.lower[: hit.start]
-    ends = [r.end for r in roles if r.end <= hit.start] + [
-        m.end() for m in _ORGANISATION_BEFORE.finditer(prefix)
-    ]
-    return any(_PLACE_GAP.fullmatch(prefix[end:]) for end in ends)
+    minor = True if (age is not None and age < 18) or minor_said else None
+    return {"age": age, "minor": False if minor is None and (age is not None or adult_said) else minor}
 
 
 _ARTICLE = r"(?:de|het|een|onze|ons|mijn|die|deze|the|a|an|our|my|this)"
@@ -430,7 +381,7 @@ def _in_scope(understanding: Understanding, signals: list[Hit]) -> bool:
     return bool(understanding.intents or scope or data_about_someone or understanding.negated_data)
 
 
-def _fill_semantic(understanding: Understanding, semantic: SemanticMatcher) -> Understanding:
+def _fill_semantic(understanding: Understanding, semantic: SlotGuesser) -> Understanding:
     """Only for in-scope questions, and only for slots the words left empty."""
     if not understanding.in_scope:
         return understanding

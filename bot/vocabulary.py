@@ -13,13 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 import kb
-from kb.embedding import Embedder
 from kb.errors import KbError
 
 VOCABULARY_DIR = Path(kb.__file__).resolve().parent / "vocabulary"
@@ -314,6 +312,14 @@ class Vocabulary:
         return lexicon
 
 
+def detect_language(text: Text, vocab: Vocabulary) -> str:
+    """'en' when English function words outnumber Dutch ones, else 'nl'."""
+    hits = vocab.language.find(text)
+    english = sum(1 for hit in hits if hit.id == "english")
+    dutch = sum(1 for hit in hits if hit.id == "dutch")
+    return "en" if english > dutch else "nl"
+
+
 def read_vocabulary_file(path: Path) -> VocabularyFile:
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
@@ -352,40 +358,38 @@ def load_vocabulary(folder: Path = VOCABULARY_DIR) -> Vocabulary:
     return Vocabulary(**lexicons, country_adjectives=Lexicon("country_adjectives", adjectives))
 
 
-class SemanticMatcher:
-    """Optional fallback when no word of a slot matched: the entry whose description is most similar to the
-    question, if the similarity reaches the slot's `semantic_threshold` (kb/vocabulary/<slot>.yaml)."""
+_DESTINATION_CUES = {"naar", "richting", "to", "towards", "into"}
+_ORGANISATION = (
+    r"(?:politie\w*|autoriteit\w*|instantie\w*|organisatie\w*|ngo\w*|ambassade\w*|consulaat|collega\w*|"
+    r"partner\w*|hulpverlen\w*|opvang\w*|overheid\w*|ministerie\w*|dienst\w*|cloud\w*|applicatie\w*|server\w*|"
+    r"leverancier\w*|police|authorit\w*|agenc\w*|service\w*|provider\w*|"
+    r"organi[sz]ation\w*|embass\w*|colleague\w*|government\w*|shelter\w*|ministry)(?!\w)"
+)
+_ORGANISATION_AFTER = re.compile(r"\s+" + _ORGANISATION)
+_ORGANISATION_BEFORE = re.compile(r"(?<!\w)" + _ORGANISATION)
+_PLACE_GAP = re.compile(r"\s+(?:\w+\s+)?(?:in|uit|van|from|of)\s+(?:het\s+|de\s+|the\s+)?")
 
-    def __init__(
-        self, embedder: Embedder, vocabulary: Vocabulary, slots: tuple[str, ...] = ("data", "purposes")
-    ):
-        self.embedder = embedder
-        self._tables: dict[str, tuple[list[str], Any, float, float]] = {}
-        for slot in slots:
-            lexicon = vocabulary.slot(slot)
-            entries = [e for e in lexicon.entries.values() if e.description]
-            if entries and lexicon.semantic_threshold is not None:
-                vectors = embedder.embed_passages([" / ".join(e.description.values()) for e in entries])
-                table = (
-                    [e.id for e in entries],
-                    vectors,
-                    lexicon.semantic_threshold,
-                    lexicon.semantic_margin,
-                )
-                self._tables[slot] = table
 
-    def scores(self, slot: str, question: str) -> dict[str, float]:
-        if slot not in self._tables or not question.strip():
-            return {}
-        ids, vectors, _, _ = self._tables[slot]
-        similarities = np.asarray(vectors) @ np.asarray(self.embedder.embed_query(question))
-        return {entry_id: float(score) for entry_id, score in zip(ids, similarities, strict=True)}
+def country_facts(text: Text, vocab: Vocabulary, roles: list[Hit], signals: list[Hit]) -> dict[str, object]:
+    """Where the data would go: a country after 'naar/to', after a recipient ('de politie in Marokko'),
+    or as an adjective before one ('de Marokkaanse politie'). Someone's origin ('uit Nigeria') is not."""
+    found = {hit.id for hit in signals if not hit.negated}
+    countries = [h.id for h in vocab.countries.find(text) if _is_destination(text, h, roles)]
+    adjectives = vocab.country_adjectives.find(text)
+    countries += [h.id for h in adjectives if _ORGANISATION_AFTER.match(text.lower, h.end)]
+    outside = [c for c in countries if not vocab.countries.attrs(c).get("eer")]
+    outside_eer: bool | None = True if outside or "outside_eer" in found else None
+    if outside_eer is None and (countries or "inside_eer" in found):
+        outside_eer = False
+    abroad = bool(countries) or "abroad" in found or "buitenlandse_autoriteit" in {h.id for h in roles}
+    return {"country": (outside or countries or [""])[0], "outside_eer": outside_eer, "abroad": abroad}
 
-    def best(self, slot: str, question: str) -> str | None:
-        """The best entry if it reaches the threshold and leads the runner-up by the slot's margin."""
-        scores = sorted(self.scores(slot, question).items(), key=lambda item: item[1], reverse=True)
-        if not scores:
-            return None
-        (best, score), runner_up = scores[0], (scores[1][1] if len(scores) > 1 else -1.0)
-        _, _, threshold, margin = self._tables[slot]
-        return best if score >= threshold and score - runner_up >= margin else None
+
+def _is_destination(text: Text, hit: Hit, roles: list[Hit]) -> bool:
+    if set(text.words_before(hit.start, 2)) & _DESTINATION_CUES:
+        return True
+    prefix = text.lower[: hit.start]
+    ends = [r.end for r in roles if r.end <= hit.start] + [
+        m.end() for m in _ORGANISATION_BEFORE.finditer(prefix)
+    ]
+    return any(_PLACE_GAP.fullmatch(prefix[end:]) for end in ends)

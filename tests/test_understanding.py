@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from bot.assessment import SemanticMatcher
 from bot.understanding import Understanding, read_question, strip_injection
 from bot.vocabulary import (
-    SemanticMatcher,
     Text,
     VocabularyError,
     load_vocabulary,
