@@ -153,6 +153,9 @@ def _citation(key: str, quote: str, passage: Passage | None) -> Citation:
 
 _OPENS_YES = re.compile(r"^\W*(ja|yes)\b", re.IGNORECASE)
 _OPENS_NO = re.compile(r"^\W*(nee|neen|no)\b", re.IGNORECASE)
+_OPENS_OPEN = re.compile(
+    r"^\W*(hangt af|dat hangt|het hangt|it depends|buiten bereik|out of scope)\b", re.IGNORECASE
+)
 _PERMITS = re.compile(r"\b(mag|mogen|toegestaan|is toegestaan|may|allowed|permitted)\b", re.IGNORECASE)
 _NEGATES = re.compile(r"\b(niet|geen|nooit|not|no|never|cannot|verboden)\b", re.IGNORECASE)
 _FORBIDS = re.compile(
@@ -165,7 +168,8 @@ def contradicts(summary: str, verdict: str) -> bool:
     """True when the first sentence of `summary` says something else than `verdict`."""
     first = re.split(r"(?<=[.!?])\s", summary.strip(), maxsplit=1)[0]
     if verdict == "mag_niet":
-        return bool(_OPENS_YES.match(first) or (_PERMITS.search(first) and not _NEGATES.search(first)))
+        permits = _PERMITS.search(first) and not _NEGATES.search(first)
+        return bool(_OPENS_YES.match(first) or _OPENS_OPEN.match(first) or permits)
     if verdict in ("mag", "mag_mits"):
-        return bool(_OPENS_NO.match(first) or _FORBIDS.search(first))
+        return bool(_OPENS_NO.match(first) or _OPENS_OPEN.match(first) or _FORBIDS.search(first))
     return bool(_OPENS_YES.match(first) or _OPENS_NO.match(first))

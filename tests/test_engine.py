@@ -16,7 +16,7 @@ from langchain_core.messages import AIMessage
 from test_retrieval import SAMENWERKING, slice_settings
 from typer.testing import CliRunner
 
-from bot.answer import Answer, Turn
+from bot.answer import VERDICT_LABELS, Answer, Turn
 from bot.cli import app
 from bot.engine import Engine, build_engine
 from bot.verify import collapse
@@ -149,24 +149,21 @@ def test_build_engine_loads_once_per_settings(settings: Settings, engine: Engine
 
 
 def test_fabricated_llm_citation_is_removed_and_counted(engine: Engine) -> None:
-    fake_reply = json.dumps(
-        {
-            "summary": "Hangt af: de politie mag alleen via een besluit op grond van de Wpg delen.",
-            "citations": [
-                {"key": "Wpg art. 20 lid 9", "quote": "De politie mag altijd alles delen."},
-                {"key": "Wpg art. 20 lid 1", "quote": "de politie deelt alle gegevens met iedereen"},
-            ],
-        }
-    )
-    chat = GenericFakeChatModel(messages=iter([AIMessage(content=fake_reply)]))
-    with_llm = Engine(engine.settings, engine.kb, engine.assessor, engine.retriever, chat_model=chat)
     plain = engine.answer(SAMENWERKING)
+    summary = f"{VERDICT_LABELS[plain.verdict]}: lees de voorwaarden en de bepalingen hieronder."
+    fabricated = [
+        {"key": "Wpg art. 20 lid 9", "quote": "De politie mag altijd alles delen."},
+        {"key": "Wpg art. 20 lid 1", "quote": "de politie deelt alle gegevens met iedereen"},
+    ]
+    reply = json.dumps({"summary": summary, "citations": fabricated})
+    chat = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+    with_llm = Engine(engine.settings, engine.kb, engine.assessor, engine.retriever, chat_model=chat)
     answer = with_llm.answer(SAMENWERKING)
     assert answer.removed_citations == 2
     assert answer.citations == plain.citations
     assert "De politie mag altijd alles delen." not in json.dumps(answer.model_dump())
     assert answer.verdict == plain.verdict
-    assert answer.summary.startswith("Hangt af: de politie mag alleen via een besluit")
+    assert answer.summary == summary
 
 
 # --- CLI ---------------------------------------------------------------------------------------------------

@@ -110,6 +110,8 @@ def test_prompt_carries_the_verdict_and_the_passages() -> None:
         ("Ja. Het hangt er niet van af.", "hangt_af", True),
         ("Dat hangt af van de grondslag.", "hangt_af", False),
         ("No, you may not share this.", "mag_niet", False),
+        ("Hangt af: dat mag alleen met een besluit.", "mag_mits", True),
+        ("Het hangt ervan af.", "mag_niet", True),
         ("Yes, you may share it.", "mag_niet", True),
     ],
 )
