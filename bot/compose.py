@@ -13,7 +13,7 @@ from bot.answer import VERDICT_LABELS, Answer, Citation, Step, Verdict
 from bot.assessment_types import Assessment
 from bot.quotes import choose_quote
 from bot.retrieval import Retrieved
-from bot.verify import index_by_key, verify
+from bot.verify import index_by_key, passage_key_of, verify
 from kb.citations import article_level, parse_key
 from kb.errors import CitationKeyError
 from kb.passages import Passage
@@ -113,6 +113,8 @@ def cite_keys(assessment: Assessment, passages: Sequence[Passage], question: str
             continue
         cite_key = key if _same_passage(key, passage) else passage.key
         cited.renamed[key] = cite_key
+        if any(citation.key == cite_key for citation in cited.citations):
+            continue
         context = " ".join([question, *_step_text(assessment.steps, key)])
         cited.citations.append(make_citation(cite_key, passage, context))
     return cited
@@ -181,18 +183,11 @@ def wants_related(assessment: Assessment) -> bool:
 
 def cite_related(retrieved: Sequence[Retrieved], question: str, cited: Sequence[Citation]) -> Cited:
     """Citations of the best search results whose passage is not cited yet."""
-    taken = {_passage_key(citation.key) for citation in cited}
+    taken = {passage_key_of(citation.key) for citation in cited}
     found = [
         item.passage for item in retrieved if item.via != "key" and item.passage.key.casefold() not in taken
     ]
     return Cited([make_citation(p.key, p, question) for p in found[:RELATED_LIMIT]], {}, [])
-
-
-def _passage_key(key: str) -> str:
-    try:
-        return parse_key(key).passage_key.casefold()
-    except CitationKeyError:
-        return key.casefold()
 
 
 def related_step(citations: Sequence[Citation], assessment: Assessment) -> Step:

@@ -69,11 +69,12 @@ def _normalise(retrieved_by_key: RetrievedByKey) -> dict[str, list[Passage]]:
     index: dict[str, list[Passage]] = {}
     for key, value in retrieved_by_key.items():
         passages = [value] if isinstance(value, Passage) else list(value)
-        index.setdefault(_passage_key(key), []).extend(passages)
+        index.setdefault(passage_key_of(key), []).extend(passages)
     return index
 
 
-def _passage_key(key: str) -> str:
+def passage_key_of(key: str) -> str:
+    """The case-folded key of the passage holding `key` ('AVG art. 6 lid 1 sub e' -> 'avg art. 6 lid 1')."""
     try:
         return parse_key(key).passage_key.casefold()
     except CitationKeyError:

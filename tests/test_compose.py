@@ -190,3 +190,9 @@ def test_long_sub_item_is_quoted_by_its_most_relevant_lines() -> None:
     assert len(quote) <= 350
     assert quote in sub_b
     assert "3°. de stichting die slachtoffers van uitbuiting registreert" in quote
+
+
+def test_keys_resolving_to_one_passage_are_cited_once() -> None:
+    case = assessment(keys=["AVG art. 9", "AVG art. 9 lid 1", "AVG art. 6 lid 1 sub e"], steps=[])
+    answer = compose(case, retrieved(P9, P6), "gezondheid")
+    assert [c.key for c in answer.citations] == ["AVG art. 9 lid 1", "AVG art. 6 lid 1 sub e"]
