@@ -144,7 +144,8 @@ function renderAnswer(box, answer, question) {
     el("p", { class: "summary", text: answer.summary }),
   ];
   if (answer.relies_on_guidance) parts.push(el("p", { class: "guidance-note", text: "Let op: dit antwoord leunt (ook) op een convenant of handreiking, niet alleen op de wet." }));
-  if (answer.conditions.length) parts.push(section("Voorwaarden — vink af wat geregeld is", checklist(answer.conditions)));
+  const conditionsTitle = answer.verdict === "mag_mits" ? "Voorwaarden — vink af wat geregeld is" : "Aandachtspunten";
+  if (answer.conditions.length) parts.push(section(conditionsTitle, checklist(answer.conditions)));
   if (answer.clarifying_questions.length) parts.push(section("Wat ik nog moet weten", clarifyButtons(answer.clarifying_questions)));
   if (answer.steps.length) parts.push(stepsBlock(answer));
   if (answer.record.length) parts.push(section("Wat leg je vast", el("ul", { class: "plain-list" }, answer.record.map((item) => el("li", { text: item })))));
@@ -214,8 +215,9 @@ async function openPassage(key, citation, opener) {
 function showPassage(passage, citation) {
   const when = passage.current ? "geldende versie" : "historische versie";
   const title = passage.title ? ` — ${passage.title}` : "";
-  $("#passage-title").textContent = `${passage.key}${title}`;
-  $("#passage-meta").textContent = `${passage.source_title} · versie ${passage.version_date} (${when})`;
+  const within = passage.requested_key !== passage.key ? ` · uit ${passage.key}` : "";
+  $("#passage-title").textContent = `${passage.requested_key || passage.key}${title}`;
+  $("#passage-meta").textContent = `${passage.source_title} · versie ${passage.version_date} (${when})${within}`;
   const quote = (citation && citation.quote) || passage.sub_text || "";
   const box = $("#passage-text");
   const found = highlight(box, passage.text, quote);
