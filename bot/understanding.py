@@ -86,7 +86,8 @@ class Understanding(BaseModel):
         if not self.intents:
             return not any(signal.startswith("topic_") for signal in self.signals)
         asks_only_to_share = not set(self.intents) - {"share", "receive", "process"}
-        too_little = not self.recipients or not (self.sender or self.data or self.purposes)
+        context = self.sender or self.data or self.purposes or self.minor or self.urgent
+        too_little = not self.recipients or not context
         return asks_only_to_share and self.sharing and too_little
 
     def missing(self) -> list[str]:
@@ -246,7 +247,7 @@ def _age_facts(text: Text, signals: list[Hit]) -> dict[str, object]:
     return {"age": age, "minor": False if minor is None and (age is not None or adult_said) else minor}
 
 
-_ARTICLE = r"(?:de|het|een|onze|ons|mijn|die|deze|the|a|an|our|my|this)"
+_ARTICLE = r"(?:de|het|een|onze|ons|mijn|die|deze|zijn|haar|hun|the|a|an|our|my|this|his|her|their)"
 _MODAL = (
     r"(?:mag|mogen|kan|kunnen|moet|moeten|mocht|zou|zouden|wil|willen|heeft|hebben|is|zijn|gaat|"
     r"may|can|could|should|must|does|do|is|are|will|would|has|have)"
