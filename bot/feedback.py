@@ -96,7 +96,7 @@ class FeedbackStore:
                 " kb_build) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (created, clean.rating, clean.reason, clean.comment, clean.question, clean.answer_id,
                  clean.verdict, "\n".join(clean.keys), clean.kb_build),
-            )
+            )  # fmt: skip
             row_id = cursor.lastrowid or 0
         return FeedbackEntry(id=row_id, created=created, **clean.model_dump())
 

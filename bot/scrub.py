@@ -64,9 +64,7 @@ class Scrubbed:
         return bool(self.found)
 
 
-def _replace(
-    pattern: re.Pattern[str], kind: str, accept: Callable[[str], bool], result: Scrubbed
-) -> None:
+def _replace(pattern: re.Pattern[str], kind: str, accept: Callable[[str], bool], result: Scrubbed) -> None:
     def substitute(match: re.Match[str]) -> str:
         if not accept(match.group(0)):
             return match.group(0)

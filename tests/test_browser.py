@@ -117,7 +117,8 @@ def test_ask_open_passage_follow_up_record_feedback_beheer(
     stored = kb.get("UAVG art. 46 lid 1")
     assert stored is not None
     expect(dialog.locator("mark")).to_have_text(" ".join(stored.text.split()[:9]))
-    expect(dialog.locator("#passage-meta")).to_contain_text("versie 2026-09-01 (geldende versie) · uit UAVG art. 46")
+    meta = dialog.locator("#passage-meta")
+    expect(meta).to_contain_text("versie 2026-09-01 (geldende versie) · uit UAVG art. 46")
     expect(dialog.locator("#passage-title")).to_contain_text("UAVG art. 46 lid 1 — ")
     href = dialog.locator("#passage-link").get_attribute("href") or ""
     assert href.startswith("https://wetten.overheid.nl/BWBR0040940/")
