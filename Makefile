@@ -61,7 +61,8 @@ eval: install
 	$(CLI) eval cases evals/cases --json evals/out/cases.json
 
 screenshots: install
-	$(PY) tests/screenshots.py --corpus $(SHARED)/corpus --out screenshots
+	$(CLI) ingest --from $(SHARED)/corpus
+	$(PY) tests/screenshots.py --out screenshots
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache
