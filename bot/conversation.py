@@ -21,10 +21,11 @@ _FLAGS = ("covenant", "covenant_as_basis", "legitimate_interest", "anonymous", "
 def merge_history(earlier: Sequence[Understanding], current: Understanding) -> Understanding:
     """The facts in force after `current`, given the turns before it (oldest first)."""
     context: Understanding | None = None
-    for turn in [*earlier, current]:
+    for turn in earlier:
+        if context is not None and not turn.in_scope and not is_followup(turn):
+            continue  # an unrelated question in between does not end the conversation
         context = turn if context is None else next_context(context, turn)
-    assert context is not None
-    return context
+    return current if context is None else next_context(context, current)
 
 
 def next_context(context: Understanding, turn: Understanding) -> Understanding:

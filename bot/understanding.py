@@ -25,6 +25,7 @@ _MODAL_QUESTION = re.compile(  # 'Mag die rapportage naar de woningcorporatie?'
 _SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
 _AGE = re.compile(
     r"(?<!\d)(\d{1,2})\s*(?:jaar|jr|jarige|jarig|years?\s+old|year\s+old|yo)(?!\w)"
+    r"|(?:ze|zij|hij|die|het kind|she|he) (\d{1,2}) (?:is|wordt|was)\b"
     r"|(?:is|wordt|werd|ben) (?:inmiddels |nu |al |net |bijna )?(\d{2})(?: geworden)?"
     r"(?!\d|\s+(?:keer|maal|dagen|weken|maanden|uur|euro|procent|minuten|jaar geleden)\b)"
     r"|(?:meisje|jongen|kind|dochter|zoon|jongere|tiener|patient|patiente|client|cliente|slachtoffer|vrouw|man|"

@@ -86,6 +86,11 @@ def test_an_unrelated_question_after_a_conversation_is_out_of_scope() -> None:
     assert (u.in_scope, u.sender, u.recipients) == (False, "", [])
 
 
+def test_an_unrelated_question_in_between_does_not_break_the_thread() -> None:
+    u = understand("En als ze 15 is?", turns(FIRST, "Wanneer is de volgende gemeenteraad?"))
+    assert (u.in_scope, u.sender, u.recipients, u.minor, u.age) == (True, "arts", ["politie"], True, 15)
+
+
 def test_kept_facts_of_a_turn_are_used_over_rereading_it() -> None:
     kept = Facts(sender="ggz", recipient="veilig_thuis", data=["gezondheid"], minor=True)
     u = understand("En zonder toestemming?", [Turn(question="Mag ik dit melden?", facts=kept)])
