@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bot import cli as bot_cli
+from evals import eval_cli
 from ingest.cli import ingest
 from kb import cli as kb_cli
 from kb.settings import get_settings
@@ -21,6 +22,7 @@ app = typer.Typer(
 app.command(help="Build the knowledge base: --from DIR, the official sources, or FILES to add.")(ingest)
 app.add_typer(kb_cli.app, name="kb")
 app.registered_commands.extend(bot_cli.app.registered_commands)
+app.add_typer(eval_cli.app, name="eval")
 
 
 @app.command()
