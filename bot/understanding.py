@@ -73,10 +73,6 @@ class Understanding(BaseModel):
     semantic: list[str] = Field(default_factory=list, description="Slots filled by the embedding fallback.")
 
     @property
-    def recipient(self) -> str:
-        return self.recipients[0] if self.recipients else ""
-
-    @property
     def sharing(self) -> bool:
         return bool(set(SHARING) & set(self.intents))
 
@@ -182,10 +178,8 @@ def _abroad(u: Understanding, domestic: set[str]) -> list[str]:
     """'de Marokkaanse politie', 'een partnerorganisatie in Nigeria': the recipient is a body abroad."""
     if not u.country or u.country == "nederland":
         return u.recipients
-    if not u.recipients:
-        return ["buitenlandse_autoriteit"]
     foreign = ["buitenlandse_autoriteit" if r in domestic else r for r in u.recipients]
-    return list(dict.fromkeys(foreign))
+    return list(dict.fromkeys(foreign or ["buitenlandse_autoriteit"]))
 
 
 def _ids(hits: list[Hit], negated: bool | None = False) -> list[str]:
@@ -281,6 +275,7 @@ _ATTACHED = re.compile(r"\s+(?:bij|van|in|op|at|of|from|for|voor)\s+(?:" + _ARTI
 _EXPLICIT_SENDER = re.compile(
     r"(?:^|\s)(?:als|ik ben|wij zijn|we zijn|namens|as|i am|i m|we are)(?:\s+" + _ARTICLE + r")?\s*$"
 )
+_REPORTED_TO = re.compile(r"\s+(?:melden|aanmelden|aangeven|doormelden|report|reporting)\b")
 _SUCH_AS = re.compile(r"\s+(?:zoals|bijvoorbeeld|bv|such as|like)\s+(?:" + _ARTICLE + r"\s+)?")
 _POSSESSIVE = re.compile(r"(?:^|\s)(?<!\bop )(?<!\bon )(?:onze|ons|our)\s*$")  # not 'op onze website'
 _FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w)")
@@ -298,8 +293,12 @@ def assign_roles(
     recipients: list[Hit] = []
     loose: list[Hit] = []
     for hit in (h for h in hits if not h.negated):
-        if _attached(text, sender_hit, hit) and hit.id not in venues:
-            continue  # 'zorgcoördinator bij de gemeente': the sender's own organisation
+        if (
+            _attached(text, sender_hit, hit)
+            and hit.id not in venues
+            and not _REPORTED_TO.match(text.lower, hit.end)
+        ):
+            continue  # 'zorgcoördinator bij de gemeente', but not 'als arts bij Veilig Thuis melden'
         if recipients and recipients[-1].id in venues and _specified(text, recipients[-1], hit):
             recipients[-1] = hit  # 'het casusoverleg van het Zorg- en Veiligheidshuis': the more specific one
             continue
