@@ -62,8 +62,10 @@ class LlmSettings(BaseModel):
     backend: Literal["none", "openai", "ollama", "llamacpp"] = Field(
         "none", description="Optional LLM that may only rephrase the composed answer."
     )
-    model: str = Field("", description="Model name for the backend (or GGUF path for llamacpp).")
-    base_url: str = Field("", description="Endpoint for openai-compatible or ollama backends.")
+    model: str = Field(
+        "", description="Model name the backend serves (for llamacpp: the llama-server model)."
+    )
+    base_url: str = Field("", description="Endpoint; ollama and llamacpp default to their usual local ports.")
     api_key: str = Field("", description="API key for the openai-compatible backend.")
     timeout_s: float = Field(60.0, description="Timeout of one LLM call.")
 
