@@ -13,6 +13,9 @@ Systems:
   hybrid       bot.retrieval.HybridRetriever: BM25 and dense fused by reciprocal rank (no assessment)
   bm25, dense  one of the knowledge base's two searches alone (same language filter as hybrid)
   naive        evals.baseline.NaiveRag
+
+Latencies are per query with the query embeddings of the plain query texts already cached (the deelwijzer
+system still embeds its query widened by the search hints); `python -m evals.bench` measures cold queries.
 """
 
 from __future__ import annotations
@@ -254,6 +257,8 @@ def evaluate_beir(
         raise ValueError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
     queries = beir.judged_queries()
     with indexed(beir, base, embedder, with_naive="naive" in systems) as (found, seconds):
+        for text in queries.values():  # every system then meets the same warm query-embedding cache
+            embedder.embed_query(text)
         metrics: dict[str, Metrics] = {}
         ranks: dict[str, dict[str, int | None]] = {}
         for name in systems:
@@ -272,3 +277,93 @@ def evaluate_beir(
 
 def _retrieval_fields(retrieval: RetrievalSettings) -> dict[str, float | int]:
     return {"k": retrieval.k, "rrf_k": retrieval.rrf_k, "candidates": retrieval.candidates}
+
+
+# --- tuning -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One retrieval configuration to compare: fusion constant, candidates per list, the weight of the
+    dense list in the fusion, and whether the assessment's keys and search hints are used."""
+
+    name: str
+    rrf_k: int = 60
+    candidates: int = 40
+    dense_weight: float = 1.0
+    keys: bool = True
+    hints: bool = True
+
+
+VARIANTS = (
+    Variant("as configured (rrf_k 60, 40 candidates)"),
+    Variant("rrf_k 10", rrf_k=10),
+    Variant("rrf_k 30", rrf_k=30),
+    Variant("rrf_k 100", rrf_k=100),
+    Variant("candidates 20", candidates=20),
+    Variant("candidates 100", candidates=100),
+    Variant("dense weight 0.5", dense_weight=0.5),
+    Variant("dense weight 2", dense_weight=2.0),
+    Variant("no assessment keys", keys=False),
+    Variant("no search hints", hints=False),
+    Variant("neither keys nor hints", keys=False, hints=False),
+)
+
+
+def weighted_fuse(
+    lexical: Sequence[tuple[Passage, float]],
+    dense: Sequence[tuple[Passage, float]],
+    rrf_k: int,
+    weight: float,
+) -> list[Passage]:
+    """Reciprocal rank fusion with the dense list weighted by `weight` (1.0 = bot.retrieval.fuse)."""
+    scores: dict[str, float] = {}
+    passages: dict[str, Passage] = {}
+    for factor, ranked in ((1.0, lexical), (weight, dense)):
+        for rank, (passage, _) in enumerate(ranked, start=1):
+            scores[passage.uid] = scores.get(passage.uid, 0.0) + factor / (rrf_k + rank)
+            passages[passage.uid] = passage
+    return [passages[uid] for uid in sorted(scores, key=lambda uid: -scores[uid])]
+
+
+def variant_search(found: Systems, variant: Variant) -> Search:
+    """The pipeline's retrieval with `variant`'s settings (assessment, keys first, then fused search)."""
+    retriever = found.engine.retriever
+
+    def search(query: str) -> list[str]:
+        assessment = found.engine.assessor.assess(query, [])
+        if assessment.verdict == "buiten_bereik" and not assessment.keys:
+            return []
+        text = " ".join([query, *assessment.search_hints]) if variant.hints else query
+        language = assessment.facts.language
+        filters = with_languages(None, language)
+        keys = [*assessment.keys, *(key for step in assessment.steps for key in step.keys)]
+        named = [item.passage for item in retriever.named(keys, language, filters)] if variant.keys else []
+        lexical = found.kb.lexical_search(text, variant.candidates, filters)
+        dense = found.kb.dense_search(text, variant.candidates, filters)
+        return found._ids([*named, *weighted_fuse(lexical, dense, variant.rrf_k, variant.dense_weight)])
+
+    return search
+
+
+def tune(
+    beir: BeirSet, base: Settings, embedder: Embedder, variants: Sequence[Variant] = VARIANTS
+) -> dict[str, Metrics]:
+    """Every variant's metrics over one indexed BEIR set (no naive baseline)."""
+    queries = beir.judged_queries()
+    with indexed(beir, base, embedder, with_naive=False) as (found, _):
+        runs = {v.name: run_system(variant_search(found, v), queries)[0] for v in variants}
+    return {name: score_runs(run, beir.qrels) for name, run in runs.items()}
+
+
+def without_headings(beir: BeirSet) -> BeirSet:
+    """The set with headings and titles dropped from every carried passage: the embedded (and BM25) text
+    becomes '<key>.\\n<text>' instead of '<key>. <headings> > <title>\\n<text>'."""
+    corpus = {}
+    for doc_id, doc in beir.corpus.items():
+        stored = doc.metadata.get(PASSAGE_METADATA)
+        if isinstance(stored, dict):
+            stored = {**stored, "heading_path": [], "title": ""}
+            doc = doc.model_copy(update={"metadata": {**doc.metadata, PASSAGE_METADATA: stored}})
+        corpus[doc_id] = doc
+    return BeirSet(f"{beir.name}-without-headings", corpus, beir.queries, beir.qrels)
