@@ -210,3 +210,42 @@ def test_load_run_names_the_file(tmp_path: Path) -> None:
     path.write_text('{"created": "x"}', encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad.json: not a case-run JSON \(field 'totals'"):
         load_run(path)
+
+
+# --- the report and the command line ----------------------------------------------------------------------
+
+
+def test_report_and_cli_from_a_saved_run(kb: LocalKnowledgeBase, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from evals.eval_cli import app
+
+    checker = CitationChecker(kb)
+    results = [grade_case(case, ans, ms, checker, rules_fired=["r-" + case.id])
+               for case, ans, ms in hand_made(kb)]  # fmt: skip
+    run = CaseRun(created="2026-11-23T12:00", kb_build="b1", totals=summarize(results), cases=results)
+    save_run(run, tmp_path / "cases.json")
+    result = CliRunner().invoke(app, ["report", "--cases-json", str(tmp_path / "cases.json"), "--out",
+                                      str(tmp_path / "report")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    markdown = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
+    assert "| verdict accuracy | 66.7% of 3 graded |" in markdown
+    assert "| unsupported citations | 2 of 5 (40.0%) |" in markdown
+    assert "| `grondslag` | 2 | 50.0% | 50.0% |" in markdown  # cases a and b carry the step
+    assert "| **mag** | 0 | 0 | 0 | 1 | 0 | 0 |" in markdown  # case b: expected mag, answered hangt_af
+    row_b = "| b | mag, mag_mits | hangt_af | any of Besluit meldcode art. 2, NOT UAVG art. 99 | 1 |"
+    assert row_b in markdown
+    for png in ("steps.png", "confusion.png", "latency.png"):
+        assert (tmp_path / "report" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_refuses_a_bad_case_file_with_exit_code_2(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from evals.eval_cli import app
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('- id: z-1\n  question: "Mag ik?"\n  verdict: [ja]\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["cases", str(bad)])
+    assert result.exit_code == 2
+    assert "case 'z-1'" in result.output and "'ja'" in result.output
