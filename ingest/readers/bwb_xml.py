@@ -109,7 +109,7 @@ def _required(path: Path, root: Element, attribute: str) -> str:
 
 
 def _citable(source_name: str, number: str) -> bool:
-    """Articles without a number, or numbered so the key grammar cannot say it (Roman 'IV'), are left out."""
+    """Articles without a number, or numbered so the key grammar cannot say it, are left out."""
     if not number:
         return False
     try:
