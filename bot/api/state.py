@@ -94,10 +94,7 @@ class Backend:
         from bot import engine as engine_module
 
         try:
-            if self._engine is None:
-                return engine_module.build_engine(self.settings)
-            # a newer build is in service; build_engine would hand back its cached, stale engine
-            return engine_module._load_engine(self.settings)
+            return engine_module.build_engine(self.settings)  # reloads itself after a new build
         except KbError as exc:
             log.warning("engine unavailable: %s", exc)
             raise ApiError(503, "no_knowledge_base", f"De kennisbank is niet beschikbaar: {exc}") from exc
