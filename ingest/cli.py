@@ -14,6 +14,7 @@ from rich.table import Table
 from ingest.errors import NotASourceFile, SyncError
 from ingest.pipeline import IngestReport, ingest_files, ingest_folder
 from ingest.sync import sync_official_sources
+from kb.builds import current_manifest
 from kb.embedders import make_embedder
 from kb.errors import KbError
 from kb.registry import load_registry
@@ -40,7 +41,8 @@ def ingest(
     except NotASourceFile as exc:
         _fail(f"{exc.path}: {exc.reason} — nothing was changed", EXIT_BAD_INPUT)
     except SyncError as exc:
-        _fail(f"{exc}\nNothing was changed.", EXIT_UNREACHABLE)
+        _sync_failed(settings, exc)
+        return
     except KbError as exc:
         _fail(f"{exc}\nNothing was changed.", EXIT_BAD_INPUT)
     _print_report(report)
@@ -112,6 +114,16 @@ def _print_report(report: IngestReport) -> None:
         f"{result.plan.summary()} — {state} (files parsed: {report.parsed}, reused: {report.reused})"
     )
     print(result.plan.summary())
+
+
+def _sync_failed(settings: Settings, exc: SyncError) -> None:
+    """Offline with a knowledge base already in service: keep serving it; without one: fail."""
+    manifest = current_manifest(settings.kb_dir)
+    if manifest is None:
+        _fail(f"{exc}\nNothing was changed.", EXIT_UNREACHABLE)
+    console.print(f"[yellow]warning:[/yellow] {exc}", highlight=False)
+    console.print(f"Kept the knowledge base in service (build {manifest.build_id}, made {manifest.created}).")
+    print("0 changed")
 
 
 def _fail(message: str, code: int) -> None:
