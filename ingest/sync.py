@@ -30,12 +30,13 @@ def sync_official_sources(
     dest_dir: Path,
     *,
     today: dt.date | str | None = None,
-    cellar_url: str = CELLAR_URL,
+    cellar_url: str | None = None,
     client: httpx.Client | None = None,
 ) -> SyncReport:
     """Fetch every `sync = true` source. Raises SyncIncomplete (a SyncError) naming each source that failed:
     the URL, why, and what to do when offline."""
     day = _iso_day(today)
+    cellar_url = cellar_url or settings.ingest.cellar_url
     sources = [s for s in registry.sources if s.sync]
     report = SyncReport(dest_dir)
     with _client(settings, client) as http:

@@ -50,6 +50,10 @@ class IngestSettings(BaseModel):
         description="BWB repository (toestand XML).",
     )
     eurlex_url: str = Field("https://eur-lex.europa.eu", description="EUR-Lex, for the GDPR.")
+    cellar_url: str = Field(
+        "https://publications.europa.eu/resource/celex",
+        description="Publications Office Cellar (CELEX resources): the GDPR as Formex.",
+    )
 
 
 class RetrievalSettings(BaseModel):

@@ -180,3 +180,43 @@ def test_whole_corpus_counts_and_exact_wording(full_kb_settings: Settings) -> No
 )
 def test_kb_show_resolves_the_official_wording(full_kb_settings: Settings, key: str, words: str) -> None:
     assert words in show(full_kb_settings, key)
+
+
+def _offline(settings: Settings) -> dict[str, str]:
+    """Official sources pointed at a closed loopback port: what a machine without internet sees."""
+    closed = "http://127.0.0.1:9"
+    env = _env(settings)
+    env.update(
+        DEELWIJZER_INGEST__BWB_SRU_URL=f"{closed}/sru/Search",
+        DEELWIJZER_INGEST__BWB_REPOSITORY_URL=f"{closed}/bwb",
+        DEELWIJZER_INGEST__CELLAR_URL=f"{closed}/celex",
+        DEELWIJZER_INGEST__HTTP_TIMEOUT_S="5",
+    )
+    return env
+
+
+def _run_offline(settings: Settings) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "evals.cli", "ingest"],
+        env=_offline(settings),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_offline_without_corpus_says_how_to_fix_it(slice_settings: Settings) -> None:
+    result = _run_offline(slice_settings)
+    assert result.returncode == 4
+    assert "127.0.0.1:9" in result.stderr and "DEELWIJZER_CORPUS_DIR" in result.stderr
+    assert not (slice_settings.kb_dir / "CURRENT").exists()
+
+
+def test_offline_with_a_knowledge_base_keeps_serving_it(corpus_slice: Path, slice_settings: Settings) -> None:
+    assert run_cli(slice_settings, "ingest", "--from", str(corpus_slice)).returncode == 0
+    before = (slice_settings.kb_dir / "CURRENT").read_text()
+    result = _run_offline(slice_settings)
+    assert result.returncode == 0, result.stderr
+    assert "Kept the knowledge base in service" in result.stderr
+    assert (slice_settings.kb_dir / "CURRENT").read_text() == before
