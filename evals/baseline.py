@@ -9,6 +9,7 @@ maps them back to document ids by first occurrence.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 from chromadb.api import ClientAPI
@@ -30,10 +31,11 @@ class EmbedderEmbeddings(Embeddings):
         self.embedder = embedder
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return np.asarray(self.embedder.embed_passages(texts), dtype=np.float32).tolist()
+        vectors = np.asarray(self.embedder.embed_passages(texts), dtype=np.float32)
+        return cast(list[list[float]], vectors.tolist())
 
     def embed_query(self, text: str) -> list[float]:
-        return np.asarray(self.embedder.embed_query(text), dtype=np.float32).tolist()
+        return cast(list[float], np.asarray(self.embedder.embed_query(text), dtype=np.float32).tolist())
 
 
 def split(docs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -70,7 +72,9 @@ class NaiveRag:
         if n == 0:
             return []
         found = self.collection.query(
-            query_embeddings=[self.embeddings.embed_query(query)], n_results=n, include=["metadatas"]
+            query_embeddings=np.asarray([self.embeddings.embed_query(query)], dtype=np.float32),
+            n_results=n,
+            include=["metadatas"],
         )
         metadatas = (found.get("metadatas") or [[]])[0]
         return list(dict.fromkeys(str(m["doc_id"]) for m in metadatas if m))[:k]

@@ -202,7 +202,7 @@ def kb_corpus(kb: KnowledgeBase) -> list[BeirDoc]:
     project's pipeline can rebuild it exactly (same keys, same embedding text)."""
     return [
         BeirDoc(
-            _id=doc_id(p),
+            id=doc_id(p),
             title=passage_head(p),
             text=p.text,
             metadata={PASSAGE_METADATA: p.model_dump(exclude={"text"})},
@@ -306,8 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if callable(close):
             close()
     load_beir(args.out)  # the corpus and the qrels must agree
-    queries = len(read_queries(args.out / QUERIES_FILE))
-    print(f"{args.out}: {count} documents, {queries} queries", file=sys.stderr)
+    judged = len(read_queries(args.out / QUERIES_FILE))
+    print(f"{args.out}: {count} documents, {judged} queries", file=sys.stderr)
     return 0
 
 

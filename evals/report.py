@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402 - the backend is chosen first
+from matplotlib.figure import Figure  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
 from evals.case_files import VERDICTS  # noqa: E402
@@ -202,7 +203,7 @@ def retrieval_section(report: RetrievalReport, out: Path) -> list[str]:
 # --- plots ------------------------------------------------------------------------------------------------
 
 
-def _save(fig: plt.Figure, png: Path) -> None:
+def _save(fig: Figure, png: Path) -> None:
     fig.tight_layout()
     fig.savefig(png, dpi=110)
     plt.close(fig)

@@ -24,7 +24,8 @@ from kb.knowledge_base import KnowledgeBase
 class CaseEngine(Protocol):
     """What the runner needs of bot.engine.Engine."""
 
-    kb: KnowledgeBase
+    @property
+    def kb(self) -> KnowledgeBase: ...
 
     def answer(self, question: str, history: Sequence[Turn] = (), id: str = "") -> Answer: ...
 

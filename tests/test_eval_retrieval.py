@@ -92,7 +92,7 @@ QRELS = {"q1": {"d1": 1}, "q2": {"d4": 1}, "q3": {"d3": 1}, "q4": {"d5": 1}}
 
 
 def small_beir(folder: Path) -> Path:
-    write_corpus(folder, [BeirDoc(_id=i, title=t, text=x) for i, (t, x) in DOCS.items()])
+    write_corpus(folder, [BeirDoc(id=i, title=t, text=x) for i, (t, x) in DOCS.items()])
     write_queries(folder, QUERIES)
     write_qrels(folder, QRELS)
     return folder
@@ -131,7 +131,7 @@ def test_bad_beir_folders_name_the_file_and_line(tmp_path: Path) -> None:
 
 
 def test_synthetic_passages_for_plain_beir_documents() -> None:
-    beir = BeirSet(name="mini", corpus={i: BeirDoc(_id=i, title=t, text=x) for i, (t, x) in DOCS.items()},
+    beir = BeirSet(name="mini", corpus={i: BeirDoc(id=i, title=t, text=x) for i, (t, x) in DOCS.items()},
                    queries=QUERIES, qrels=QRELS)  # fmt: skip
     passage = beir_passage(beir.corpus["d4"], "mini")
     assert (passage.key, passage.section, passage.language) == ("mini § d4", "d4", "nl")

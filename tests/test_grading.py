@@ -57,7 +57,7 @@ def cite(key: str, quote: str, version: str = "2026-09-01") -> Citation:
 
 def answer(verdict: str, citations: Sequence[Citation] = (), steps: Sequence[str] = ()) -> Answer:
     return Answer(
-        verdict=verdict,  # type: ignore[arg-type]
+        verdict=verdict,
         summary="Handgemaakt antwoord.",
         citations=list(citations),
         steps=[Step(id=s, title=s, finding="") for s in steps],
@@ -143,7 +143,8 @@ def test_totals_of_hand_made_answers(kb: LocalKnowledgeBase) -> None:
     totals = summarize(results)
     assert (totals.cases, totals.graded) == (4, 3)
     assert totals.verdict_accuracy == pytest.approx(2 / 3)
-    assert (totals.must_cite_wanted, totals.must_cite_recall) == (3, pytest.approx(2 / 3))
+    assert totals.must_cite_wanted == 3
+    assert totals.must_cite_recall == pytest.approx(2 / 3)
     assert (totals.cite_any_cases, totals.cite_any_hit_rate) == (2, 0.5)
     assert totals.must_not_cite_violations == 1
     assert (totals.citations, totals.unsupported_citations, totals.unsupported_rate) == (5, 2, 0.4)
