@@ -169,9 +169,12 @@ def test_whole_corpus_counts_and_exact_wording(full_kb_settings: Settings) -> No
     [
         ("AVG art. 6 lid 1", "noodzakelijk voor de vervulling van een taak van algemeen belang"),
         ("AVG overweging 43", "toestemming"),
-        ("UAVG art. 46", "burgerservicenummer"),
+        ("UAVG art. 46", "ter identificatie van een persoon bij wet is voorgeschreven"),
         ("Wpg art. 20 lid 3", "samenwerkingsverband"),
-        ("Besluit politiegegevens art. 4:2 lid 1", "CoMensha"),
+        (
+            "Besluit politiegegevens art. 4:2 lid 1",
+            "de stichting Comensha, voor wat betreft gegevens over slachtoffers",
+        ),
         ("WGS art. 2.16", "Regionale Informatie- en Expertisecentra"),
         ("Besluit meldcode art. 2", "stappenplan"),
         ("Jeugdwet art. 7.3.11 lid 4", "gecertificeerde instelling"),
