@@ -248,7 +248,7 @@ _MODAL = (
     r"may|can|could|should|must|does|do|is|are|will|would|has|have)"
 )
 _SENDER_WORDS = (
-    r"(?:als|als \w+ (?:van|bij)|ik ben|wij zijn|we zijn|namens|vanuit|"
+    r"(?:als|als \w+ (?:van|bij)|ik ben|^ben|wij zijn|we zijn|namens|vanuit|"
     r"(?:ik |wij |we )?werk(?:en|zaam)? (?:bij|voor|in|als)|"
     r"as|i am|i m|we are|i work (?:at|for|in|as)|on behalf of|working (?:at|for|in|as))"
 )
@@ -261,6 +261,11 @@ _PARTNER_CUE = re.compile(
     r"(?:^|\s)(?:samen|samenwerken|samenwerking|samenwerkt|together|cooperate|work)\s+(?:met|with)"
     r"(?:\s+" + _ARTICLE + r")?\s*$"
 )
+_FEARED_CUE = re.compile(  # 'bang dat het uitlekt naar haar familie': a feared leak, not a recipient
+    r"(?:uitlekt|uitlekken|uitlekte|lekt|terechtkomt|terechtkomen|bekend wordt|leaks?|ends?\s+up)\s+"
+    r"(?:naar|bij|to|with)(?:\s+" + _ARTICLE + r")?\s*$"
+)
+_APPOSITION = re.compile(r"(?:^|\W)(?:wij|we|ik|i)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?$", re.IGNORECASE)
 _SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r")?\s*$")
 _OBJECT_CUE = re.compile(r"(?:^|\s)(?:ik|wij|we|i|je|jij|u|you)(?:\s+" + _ARTICLE + r")?\s*$")
 _SUBJECT_CUE = re.compile(
@@ -269,7 +274,8 @@ _SUBJECT_CUE = re.compile(
 )
 _REQUESTER = re.compile(
     r"\s+(?:wil(?:len)?\s+(?:van\s+(?:ons|mij|me)\s+)?(?:weten|hebben|inzien)|vraag\w*|verzoek\w*|vorder\w*|eist|"
-    r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?)(?!\w)"
+    r"belt\s+(?:me|mij|ons)|mailt|appt|benadert|"
+    r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?|calls?\s+(?:me|us))(?!\w)"
 )
 _ATTACHED = re.compile(r"\s+(?:bij|van|in|op|at|of|from|for|voor)\s+(?:" + _ARTICLE + r"\s+)?")
 _EXPLICIT_SENDER = re.compile(
@@ -314,6 +320,8 @@ def assign_roles(
     sender, receivers = _place_loose(
         loose, sender_hit.id if sender_hit else "", [h.id for h in recipients], first_person, receiving
     )
+    if sender in receivers:
+        sender = ""  # 'De inspecteurs vragen of ...': the requester receives; the sender is someone else
     return sender, list(dict.fromkeys(receivers)), cued
 
 
@@ -333,6 +341,8 @@ def _attached(text: Text, previous: Hit | None, hit: Hit) -> bool:
 
 
 def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
+    if _APPOSITION.search(text.original[: hit.start]):
+        return "sender"  # 'Wij (gemeente, team ondermijning) ...', 'Ik, zorgcoördinator, ...'
     role = _cue(text.lower[: hit.start], receiving, venue)
     if not receiving and _REQUESTER.match(text.lower, hit.end):
         return "recipient"  # 'de politie wil van ons weten ...': the one asking receives
@@ -340,7 +350,7 @@ def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
 
 
 def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
-    if _PARTNER_CUE.search(prefix):
+    if _PARTNER_CUE.search(prefix) or _FEARED_CUE.search(prefix):
         return "partner"
     if venue and _VENUE_CUE.search(prefix):
         return "recipient"
@@ -375,11 +385,20 @@ def _place_loose(
 def _in_scope(understanding: Understanding, signals: list[Hit]) -> bool:
     """About personal data or sharing at all? An act (share, record ...), a privacy word or topic, or a
     kind of data said about someone ('haar verslaving' with a role) must be there."""
+    if _procedure_only(understanding, signals):
+        return False
     scope = any(hit.id == "scope" or hit.id.startswith("topic_") for hit in signals)
     data_about_someone = bool(
         understanding.data and (understanding.mentioned_roles or understanding.negated_roles)
     )
     return bool(understanding.intents or scope or data_about_someone or understanding.negated_data)
+
+
+def _procedure_only(understanding: Understanding, signals: list[Hit]) -> bool:
+    """'Hoe lang duurt de bedenktijd?', 'Welk formulier ...?': a procedure, no act on someone's data."""
+    procedure = any(hit.id == "procedure_only" and not hit.negated for hit in signals)
+    acts = set(understanding.intents) & {*SHARING, "record_keep", "rights", "inform_person"}
+    return procedure and not acts
 
 
 def _fill_semantic(understanding: Understanding, semantic: SlotGuesser) -> Understanding:

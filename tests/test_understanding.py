@@ -322,3 +322,38 @@ def test_embedding_fallback_stays_silent_on_generic_questions(semantic: Semantic
     scores = semantic.scores("data", "Mag ik informatie delen met de politie?")
     assert understood.data == [] and understood.semantic == []
     assert len(scores) >= 3 and all(np.isfinite(list(scores.values())))
+
+
+CHAIN_JARGON: list[tuple[str, dict[str, Any]]] = [
+    ("Ik ben IB'er op een basisschool. Mag ik het VT raadplegen over een leerling?",
+     {"sender": "school", "recipients": ["veilig_thuis"], "intents": ["share"]}),
+    ("Mag de wijkagent de AI inseinen over een uitzendbureau met misstanden bij de huisvesting?",
+     {"sender": "politie", "recipients": ["arbeidsinspectie"]}),
+    ("Als HR-medewerker wil ik een uitzendkracht aanmelden bij de politie. Mag dat?",
+     {"sender": "werkgever", "recipients": ["politie"]}),
+    ("Wij (gemeente, afdeling handhaving) willen de naam van een uitbater bij het RIEC inbrengen. Mag dat?",
+     {"sender": "gemeente", "recipients": ["riec"]}),
+    ("ben ggz-behandelaar. Een docent belt me of het goed gaat met een leerling van 16. Mag ik iets zeggen?",
+     {"sender": "ggz", "recipients": ["school"], "signals_has": "fishing_request"}),
+    ("May the police hand the file to a liaison officer of the Nigerian police?",
+     {"sender": "politie", "recipients": ["buitenlandse_autoriteit"], "outside_eer": True}),
+    ("Mijn patiënt wil dat niet, ze is bang dat het uitlekt naar haar broer. Mag ik het de GI vertellen?",
+     {"recipients": ["gecertificeerde_instelling"], "consent": "refused"}),
+    ("Hoe lang duurt de bedenktijd voor iemand die uit de prostitutie is gehaald?", {"in_scope": False}),
+    ("Welk aanvraagformulier hoort bij een verblijfsvergunning voor slachtoffers?", {"in_scope": False}),
+    ("Wat is de strafmaat voor uitbuiting van een minderjarige?", {"in_scope": False}),
+    ("Kan ik als casusregisseur meedoen aan het overleg over een cliënte?",
+     {"in_scope": True, "sender": "zvh"}),
+    ("Mogen we de bestanden van de wijkteams koppelen in een dashboard met risicoscores?",
+     {"in_scope": True, "intents_has": "process"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "expected"), CHAIN_JARGON, ids=[q[:50] for q, _ in CHAIN_JARGON])
+def test_chain_jargon_and_scope(question: str, expected: dict[str, Any]) -> None:
+    found = read_question(question)
+    for name, value in expected.items():
+        if name.endswith("_has"):
+            assert value in getattr(found, name[:-4]), (name, getattr(found, name[:-4]))
+        else:
+            assert getattr(found, name) == value, (name, getattr(found, name))
