@@ -320,7 +320,8 @@ def assign_roles(
     sender, receivers = _place_loose(
         loose, sender_hit.id if sender_hit else "", [h.id for h in recipients], first_person, receiving
     )
-    if sender in receivers:
+    requesters = {h.id for h in recipients if not receiving and _REQUESTER.match(text.lower, h.end)}
+    if sender in requesters and not cued:
         sender = ""  # 'De inspecteurs vragen of ...': the requester receives; the sender is someone else
     return sender, list(dict.fromkeys(receivers)), cued
 
