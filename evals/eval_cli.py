@@ -109,7 +109,9 @@ def totals_table(run: CaseRun) -> Table:
 
 def changes_table(changes: Sequence[Change]) -> Table:
     counts = count_changes(changes)
-    table = Table("case", "", "change", title=f"Compared: {counts['better']} better, {counts['worse']} worse")
+    cases = len({change.id for change in changes})
+    title = f"Compared: {counts['better']} better, {counts['worse']} worse (changes in {cases} cases)"
+    table = Table("case", "", "change", title=title)
     for change in changes:
         mark = "[green]better[/green]" if change.direction == "better" else "[red]worse[/red]"
         table.add_row(change.id, mark, change.what)
