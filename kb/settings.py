@@ -59,7 +59,7 @@ class IngestSettings(BaseModel):
 class RetrievalSettings(BaseModel):
     k: int = Field(8, ge=1, le=100, description="Passages returned per search.")
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
-    candidates: int = Field(40, description="Candidates taken from each of BM25 and dense before fusion.")
+    candidates: int = Field(100, description="Candidates taken from each of BM25 and dense before fusion.")
 
 
 class LlmSettings(BaseModel):
