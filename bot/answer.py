@@ -22,7 +22,9 @@ class Citation(BaseModel):
     quote: str = Field(description="Verbatim words from the stored passage of that key.")
     source_version: str = Field(description="Version date of the quoted text.")
     url: str = Field("", description="Official deep link.")
-    source_type: str = Field("wet", description="verordening, wet, amvb, convenant, handreiking, werkinstructie.")
+    source_type: str = Field(
+        "wet", description="verordening, wet, amvb, convenant, handreiking, werkinstructie."
+    )
 
 
 class Step(BaseModel):
@@ -58,7 +60,9 @@ class Answer(BaseModel):
     # extra fields, welcome per FORMAT.md
     steps: list[Step] = Field(default_factory=list)
     record: list[str] = Field(default_factory=list, description="Wat leg je vast.")
-    escalate: str = Field("", description="Who to ask when the sources do not settle it (FG / privacy officer).")
+    escalate: str = Field(
+        "", description="Who to ask when the sources do not settle it (FG / privacy officer)."
+    )
     facts: Facts = Field(default_factory=Facts)
     language: str = "nl"
     relies_on_guidance: bool = False

