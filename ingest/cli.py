@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -75,7 +76,7 @@ def _sync(settings: Settings) -> Path:
 
 
 class _progress_bar:  # noqa: N801 - used as a context manager
-    def __enter__(self) -> tuple[Progress, object]:
+    def __enter__(self) -> tuple[Progress, Callable[[int, int], None]]:
         self.bar = Progress(
             TextColumn("Embedding passages"),
             BarColumn(),
@@ -126,6 +127,6 @@ def _sync_failed(settings: Settings, exc: SyncError) -> None:
     print("0 changed")
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     console.print(f"[red]error:[/red] {message}", highlight=False)
     sys.exit(code)

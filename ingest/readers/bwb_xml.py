@@ -96,7 +96,7 @@ class _ToestandReading:
             key=str(CitationKey(self.source.name, number, lid)), source_id=self.source.id,
             citation_name=self.source.name, language="nl", version_date=self.version_date, text=text,
             lid=lid, subs=subs, jci=jci, doc_type=self.source.type, authority=self.source.authority,
-            document_id=self.document_id, **fields,  # type: ignore[arg-type]
+            document_id=self.document_id, **fields,
         )
 
 

@@ -80,7 +80,7 @@ class _ActReading:
             key=str(key), source_id=self.source.id, citation_name=self.source.name, language=self.language,
             version_date=self.version_date, text=text, subs=subs, url=f"{self.base_url}#{anchor}",
             doc_type=self.source.type, authority=self.source.authority, document_id=self._document_id(),
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
 
     def _recitals(self) -> list[Passage]:

@@ -92,7 +92,8 @@ def parse_xml(path: Path) -> Element:
     if not data.strip():
         raise InvalidSourceError(str(path), "the file is empty", "download or export it again")
     try:
-        return ElementTree.fromstring(data)
+        root: Element = ElementTree.fromstring(data)
+        return root
     except DefusedXmlException as exc:
         raise InvalidSourceError(
             str(path), f"the XML declares entities or a DTD ({type(exc).__name__})", "use the official file"
