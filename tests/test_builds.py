@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from store_fakes import (
     WPG_FUTURE,
@@ -23,11 +24,12 @@ from store_fakes import (
     build,
     file_hashes,
     make_documents,
+    passage,
     store_settings,
     wpg,
 )
 
-from kb.builds import BUILDS_DIR, plan_build, read_current
+from kb.builds import BUILDS_DIR, embed_passages, plan_build, read_current
 from kb.errors import EmbedderMismatchError, InvalidSourceError, KbError, NoKnowledgeBaseError
 from kb.knowledge_base import BuildManifest, DocumentRecord, Filters
 from kb.local_kb import LocalKnowledgeBase, open_knowledge_base
@@ -376,3 +378,14 @@ def test_build_and_query_with_the_real_embedder(settings: Settings, test_cache_d
         assert consent[0][0].key == "AVG art. 6 lid 1"
     finally:
         kb.close()
+
+
+def test_length_sorted_embedding_returns_vectors_in_passage_order() -> None:
+    texts = ["een heel lange tekst " * 12, "kort", "middellang stukje tekst", "x " * 40, "b"]
+    passages = [passage("avg", "nl", "2018-05-25", f"AVG art. {n}", text) for n, text in enumerate(texts, 1)]
+    embedder = HashEmbedder()
+    seen: list[tuple[int, int]] = []
+    vectors = embed_passages(passages, embedder, batch=2, progress=lambda done, total: seen.append((done, total)))
+    expected = np.vstack([embedder.embed_query(p.embedding_text()) for p in passages])
+    assert np.allclose(vectors, expected, atol=1e-6)
+    assert seen == [(2, 5), (4, 5), (5, 5)]
