@@ -385,7 +385,9 @@ def test_length_sorted_embedding_returns_vectors_in_passage_order() -> None:
     passages = [passage("avg", "nl", "2018-05-25", f"AVG art. {n}", text) for n, text in enumerate(texts, 1)]
     embedder = HashEmbedder()
     seen: list[tuple[int, int]] = []
-    vectors = embed_passages(passages, embedder, batch=2, progress=lambda done, total: seen.append((done, total)))
+    vectors = embed_passages(
+        passages, embedder, batch=2, progress=lambda done, total: seen.append((done, total))
+    )
     expected = np.vstack([embedder.embed_query(p.embedding_text()) for p in passages])
     assert np.allclose(vectors, expected, atol=1e-6)
     assert seen == [(2, 5), (4, 5), (5, 5)]
