@@ -20,6 +20,8 @@ from kb.passages import Passage
 
 GUIDANCE_TYPES = ("werkinstructie", "convenant", "handreiking")
 RELATED_LIMIT = 2
+#: Laws that frame every question; an assessment citing only these has not reached the sector's own regime.
+GENERAL_LAWS = frozenset({"AVG", "UAVG", "Grondwet"})
 
 TEXTS: dict[str, dict[str, str]] = {
     "nl": {
@@ -83,7 +85,8 @@ def compose(
     cited = cite_keys(assessment, passages, question)
     steps = mark_missing(assessment.steps, cited, language)
     if wants_related(assessment):
-        related = cite_related(retrieved, question, cited.citations)
+        sector_only = assessment.verdict != "hangt_af" and bool(wanted_keys(assessment))
+        related = cite_related(retrieved, question, cited.citations, sector_only=sector_only)
         cited.citations += related.citations
         steps += [related_step(related.citations, assessment)] if related.citations else []
     kept, dropped = verify(cited.citations, index_by_key(passages))
@@ -175,19 +178,39 @@ def mark_missing(steps: Sequence[Step], cited: Cited, language: str) -> list[Ste
 
 
 def wants_related(assessment: Assessment) -> bool:
-    """Search results are offered when the assessment named no provision or could not settle the question."""
+    """Search results are offered when the assessment named no provision, could not settle the question, or
+    reasoned from the general laws only (a sector law the rules do not cover may hold the answer)."""
     if assessment.verdict == "buiten_bereik":
         return False
-    return assessment.verdict == "hangt_af" or not wanted_keys(assessment)
+    keys = wanted_keys(assessment)
+    return assessment.verdict == "hangt_af" or not keys or not any(_sector_law(key) for key in keys)
 
 
-def cite_related(retrieved: Sequence[Retrieved], question: str, cited: Sequence[Citation]) -> Cited:
-    """Citations of the best search results whose passage is not cited yet."""
+def cite_related(
+    retrieved: Sequence[Retrieved], question: str, cited: Sequence[Citation], sector_only: bool = False
+) -> Cited:
+    """Citations of the best search results whose passage is not cited yet (with `sector_only`, only
+    provisions of laws other than the general ones)."""
     taken = {passage_key_of(citation.key) for citation in cited}
     found = [
-        item.passage for item in retrieved if item.via != "key" and item.passage.key.casefold() not in taken
+        item.passage
+        for item in retrieved
+        if item.via != "key"
+        and item.passage.key.casefold() not in taken
+        and (not sector_only or _sector_passage(item.passage))
     ]
     return Cited([make_citation(p.key, p, question) for p in found[:RELATED_LIMIT]], {}, [])
+
+
+def _sector_passage(passage: Passage) -> bool:
+    return passage.citation_name not in GENERAL_LAWS and passage.doc_type not in GUIDANCE_TYPES
+
+
+def _sector_law(key: str) -> bool:
+    try:
+        return parse_key(key).source not in GENERAL_LAWS and not key.startswith("werkinstructie")
+    except CitationKeyError:
+        return False
 
 
 def related_step(citations: Sequence[Citation], assessment: Assessment) -> Step:

@@ -57,13 +57,16 @@ SET_FACTS: dict[str, str] = {
     "signal": "signals",
     "role": "roles",
     "sender_wgs": "",
+    "recipient_wgs": "",
 }
 FREE_VALUES: dict[str, set[str]] = {
     "consent": {"given", "refused", "impossible", "unknown"},
     "sender_regime": {"avg", "wpg", "wjsg"},
     "sender_secrecy": {"big", "jeugdwet", "wmo"},
     "sender_wgs": {"riec", "zvh"},
+    "recipient_wgs": {"riec", "zvh"},
 }
+AGE_CONDITIONS = ("age_at_least", "age_below")  # the age said in the question, in years
 FLAG_FACTS = (
     "in_scope",
     "vague",
@@ -175,6 +178,9 @@ def _holds_one(name: str, value: Any, facts: dict[str, Any]) -> bool:
         return not holds(value, facts)
     if name.endswith("_any"):
         return bool(set(facts[name[:-4]]) & set(value))
+    if name in AGE_CONDITIONS:
+        age = facts["age"]
+        return age is not None and (age >= value if name == "age_at_least" else age < value)
     return bool(facts[name] == value)
 
 
@@ -213,6 +219,7 @@ def fact_view(u: Understanding, vocabulary: Vocabulary) -> dict[str, Any]:
         "signal": set(u.signals),
         "role": {u.sender, *u.recipients, *u.mentioned_roles} - {""},
         "sender_wgs": set(sender.get("wgs", [])),
+        "recipient_wgs": {wgs for r in recipients for wgs in r.get("wgs", [])},
         "in_scope": u.in_scope,
         "vague": u.vague,
         "sharing": u.sharing,
@@ -220,6 +227,7 @@ def fact_view(u: Understanding, vocabulary: Vocabulary) -> dict[str, Any]:
         "minor": u.minor,
         "under16": None if u.age is None else u.age < 16,
         "age_known": u.age is not None,
+        "age": u.age,
         "outside_eer": u.outside_eer,
         "inside_eer": u.outside_eer is False,
         "abroad_unknown": u.abroad and u.outside_eer is None,
@@ -294,6 +302,9 @@ def _validate_condition(condition: Any, vocabulary: Vocabulary, where: str) -> N
         elif name in FLAG_FACTS:
             if not isinstance(value, bool):
                 raise RuleError(f"{where}: {name} must be true or false, not {value!r}")
+        elif name in AGE_CONDITIONS:
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 120:
+                raise RuleError(f"{where}: {name} must be an age in years, not {value!r}")
         else:
             raise RuleError(f"{where}: unknown condition {name!r} — use one of {sorted(_condition_names())}")
 
@@ -314,7 +325,8 @@ def _validate_values(fact: str, values: Any, vocabulary: Vocabulary, where: str)
 
 
 def _condition_names() -> set[str]:
-    return {f"{name}_any" for name in SET_FACTS} | set(FLAG_FACTS) | {"all", "any", "not"}
+    sets = {f"{name}_any" for name in SET_FACTS}
+    return sets | set(FLAG_FACTS) | set(AGE_CONDITIONS) | {"all", "any", "not"}
 
 
 @lru_cache(maxsize=4)

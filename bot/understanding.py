@@ -25,7 +25,8 @@ _MODAL_QUESTION = re.compile(  # 'Mag die rapportage naar de woningcorporatie?'
 _SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
 _AGE = re.compile(
     r"(?<!\d)(\d{1,2})\s*(?:jaar|jr|jarige|jarig|years?\s+old|year\s+old|yo)(?!\w)"
-    r"|(?:ze|zij|hij|die|het kind|she|he) (\d{1,2}) (?:is|wordt|was)\b"
+    r"|(?:ze|zij|hij|die|het kind|she|he) (?:inmiddels |nu |al |net |bijna |pas )?(\d{1,2}) "
+    r"(?:is|wordt|was)\b"
     r"|(?:is|wordt|werd|ben) (?:inmiddels |nu |al |net |bijna )?(\d{2})(?: geworden)?"
     r"(?!\d|\s+(?:keer|maal|dagen|weken|maanden|uur|euro|procent|minuten|jaar geleden)\b)"
     r"|(?:meisje|jongen|kind|dochter|zoon|jongere|tiener|patient|patiente|client|cliente|slachtoffer|vrouw|man|"
@@ -138,7 +139,10 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     role_hits = vocab.roles.find(text, fuzzy=True)
     receiving = "receive" in intents and "share" not in intents
     venues = frozenset(r for r, e in vocab.roles.entries.items() if e.attrs.get("venue"))
-    sender, recipients, sender_cued = assign_roles(text, role_hits, receiving, venues)
+    sources = [h for h in signals if vocab.signals.attrs(h.id).get("source_of_knowledge")]
+    # 'de OvJ vertelde me ...': the source of what the speaker knows is not a party to this sharing
+    parties = [h for h in role_hits if not any(h.overlaps(source) for source in sources)]
+    sender, recipients, sender_cued = assign_roles(text, parties, receiving, venues)
     data_hits = vocab.data.find(text, fuzzy=True)
     understanding = Understanding(
         question=" ".join(text.original.split()),
@@ -223,18 +227,32 @@ def _signal_facts(signals: list[Hit]) -> dict[str, object]:
 
 
 def _consent(signals: list[Hit]) -> Consent:
+    """'weigert' is a refusal; 'zonder haar toestemming' is one too, unless asking is impossible ('ze is
+    verdwenen', 'bewusteloos'): then consent simply cannot be had."""
     refused = [h for h in signals if h.id == "consent_refused"]
     given = [h for h in signals if h.id == "consent_given" and not any(h.overlaps(r) for r in refused)]
-    if refused or any(h.negated for h in given):
+    impossible = any(h.id == "consent_impossible" and not h.negated for h in signals)
+    said_no = [h for h in refused if not _WITHOUT.match(h.text.lower())] or any(h.negated for h in given)
+    if said_no or (refused and not impossible):
         return "refused"
-    if any(h.id == "consent_impossible" for h in signals):
+    if impossible:
         return "impossible"
     return "given" if given else ""
 
 
+# 'een jongen van 24': the age says whether it is a minor, not the word 'jongen'
+_AGED = re.compile(r"\s+(?:(?:van|of|aged)\s+)?(\d{1,2})(?!\d)")
+def _adult_age_follows(text: Text, hit: Hit) -> bool:
+    aged = _AGED.match(text.lower, hit.end)
+    return aged is not None and int(aged.group(1)) >= 18
+
+
+_WITHOUT = re.compile(r"(?:zonder|without)\b")
+
+
 def _age_facts(text: Text, signals: list[Hit]) -> dict[str, object]:
     ages = [int(next(g for g in groups if g)) for groups in _AGE.findall(text.lower)]
-    minor_hits = [h for h in signals if h.id == "minor"]
+    minor_hits = [h for h in signals if h.id == "minor" and not _adult_age_follows(text, h)]
     minor_said = any(not h.negated for h in minor_hits)
     adult_said = any(h.id == "adult" and not h.negated for h in signals) or any(h.negated for h in minor_hits)
     age = min(ages) if ages else None
@@ -247,12 +265,18 @@ _MODAL = (
     r"(?:mag|mogen|kan|kunnen|moet|moeten|mocht|zou|zouden|wil|willen|heeft|hebben|is|zijn|gaat|"
     r"may|can|could|should|must|does|do|is|are|will|would|has|have)"
 )
+_QUALIFIER = (  # 'ik ben ambulant jeugdhulpverlener', 'als sociaal werker', 'wij zijn een kleine opvang'
+    r"(?:\s+(?:ambulant|ambulante|zelfstandig|zelfstandige|vrijgevestigd|vrijgevestigde|gemeentelijk|gemeentelijke|"
+    r"medisch|medische|maatschappelijk|maatschappelijke|sociaal|sociale|forensisch|forensische|ervaren|senior|"
+    r"junior|regionaal|regionale|landelijk|landelijke|klein|kleine|grote|particuliere|ambulant|"
+    r"independent|senior|junior|local|regional|social|medical|community))?"
+)
 _SENDER_WORDS = (
     r"(?:als|als \w+ (?:van|bij)|ik ben|^ben|wij zijn|we zijn|namens|vanuit|"
     r"(?:ik |wij |we )?werk(?:en|zaam)? (?:bij|voor|in|als)|"
     r"as|i am|i m|we are|i work (?:at|for|in|as)|on behalf of|working (?:at|for|in|as))"
 )
-_SENDER_CUE = re.compile(r"(?:^|\s)" + _SENDER_WORDS + r"(?:\s+" + _ARTICLE + r")?\s*$")
+_SENDER_CUE = re.compile(r"(?:^|\s)" + _SENDER_WORDS + r"(?:\s+" + _ARTICLE + r")?" + _QUALIFIER + r"\s*$")
 _RECIPIENT_CUE = re.compile(
     r"(?:^|\s)(?:met|aan|naar|bij|richting|tegenover|with|to|towards|into|at)(?:\s+" + _ARTICLE + r")?\s*$"
 )
@@ -261,10 +285,20 @@ _PARTNER_CUE = re.compile(
     r"(?:^|\s)(?:samen|samenwerken|samenwerking|samenwerkt|together|cooperate|work)\s+(?:met|with)"
     r"(?:\s+" + _ARTICLE + r")?\s*$"
 )
+_CONSENT_CUE = re.compile(  # 'toestemming van haar of de ouders': who consents, not who receives
+    r"(?:toestemming|consent)\s+(?:van|from|of)\s+(?:\w+\s+(?:of|en|or|and)\s+)?"
+    r"(?:" + _ARTICLE + r"\s+)?$"
+)
 _FEARED_CUE = re.compile(  # 'bang dat het uitlekt naar haar familie': a feared leak, not a recipient
     r"(?:uitlekt|uitlekken|uitlekte|lekt|terechtkomt|terechtkomen|bekend wordt|leaks?|ends?\s+up)\s+"
     r"(?:naar|bij|to|with)(?:\s+" + _ARTICLE + r")?\s*$"
 )
+_MODAL_BEFORE = re.compile(
+    r"(?:^|\s)(?:mag|mogen|kan|kunnen|wil|willen|may|can|could|will|would)(?:\s+" + _ARTICLE + r")?\s*$"
+)
+_TO_ME_AFTER = re.compile(r"\s+(?:mij|me|ons|us)\s+(?!\w+\s+(?:vragen|asks?)\b)")
+_SPEAKER_PREFIX = re.compile(r"\s*[\w-]*\s*")
+_SPEAKER_LABEL = re.compile(r"[\w \t-]{0,40}:")
 _APPOSITION = re.compile(r"(?:^|\W)(?:wij|we|ik|i)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?$", re.IGNORECASE)
 _SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r")?\s*$")
 _OBJECT_CUE = re.compile(r"(?:^|\s)(?:ik|wij|we|i|je|jij|u|you)(?:\s+" + _ARTICLE + r")?\s*$")
@@ -272,14 +306,23 @@ _SUBJECT_CUE = re.compile(
     r"(?:^|[.?!]\s*|\b(?:dat|of|that|whether|if|als|wanneer|when)\s+)\s*"
     r"(?:(?:(?:\w+\s+){0,4}" + _MODAL + r"\s+)?" + _ARTICLE + r"\s+|(?:\w+\s+){0,4}" + _MODAL + r"\s+)?$"
 )
-_REQUESTER = re.compile(
+_REQUESTER = re.compile(  # 'de jeugdbeschermer van de GI belt en vraagt'
+    r"(?:\s+(?:van|bij|uit|of|from)\s+(?:(?:de|het|een|the)\s+)?[\w-]+)?"
     r"\s+(?:wil(?:len)?\s+(?:van\s+(?:ons|mij|me)\s+)?(?:weten|hebben|inzien)|vraag\w*|verzoek\w*|vorder\w*|eist|"
-    r"belt\s+(?:me|mij|ons)|mailt|appt|benadert|"
+    r"belt|mailt|appt|benadert|"
     r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?|calls?\s+(?:me|us))(?!\w)"
+)
+_JOINER = re.compile(  # 'het COA wil aanschuiven', 'mag de politie meekijken': it receives
+    r"(?:\s+[\w-]+){0,4}?\s+(?:aanschuiven|aansluiten|meepraten|meedoen|meekijken|meelezen|deelnemen|"
+    r"(?:info|informatie|gegevens|inzage|toegang)\s+(?:krijgen|ontvangen|inzien|hebben)|join|sit\s+in)(?!\w)"
 )
 _ATTACHED = re.compile(r"\s+(?:bij|van|in|op|at|of|from|for|voor)\s+(?:" + _ARTICLE + r"\s+)?")
 _EXPLICIT_SENDER = re.compile(
-    r"(?:^|\s)(?:als|ik ben|wij zijn|we zijn|namens|as|i am|i m|we are)(?:\s+" + _ARTICLE + r")?\s*$"
+    r"(?:^|\s)(?:als|ik ben|wij zijn|we zijn|namens|as|i am|i m|we are)(?:\s+"
+    + _ARTICLE
+    + r")?"
+    + _QUALIFIER
+    + r"\s*$"
 )
 _REPORTED_TO = re.compile(r"\s+(?:melden|aanmelden|aangeven|doormelden|report|reporting)\b")
 _SUCH_AS = re.compile(r"\s+(?:zoals|bijvoorbeeld|bv|such as|like)\s+(?:" + _ARTICLE + r"\s+)?")
@@ -299,6 +342,12 @@ def assign_roles(
     recipients: list[Hit] = []
     loose: list[Hit] = []
     for hit in (h for h in hits if not h.negated):
+        if (
+            sender_hit is not None
+            and hit.id == sender_hit.id
+            and not text.lower[sender_hit.end : hit.start].strip()
+        ):
+            continue  # 'Casusregisseur ZVH': the same party named twice in a row
         if (
             _attached(text, sender_hit, hit)
             and hit.id not in venues
@@ -323,7 +372,20 @@ def assign_roles(
     requesters = {h.id for h in recipients if not receiving and _REQUESTER.match(text.lower, h.end)}
     if sender in requesters and not cued:
         sender = ""  # 'De inspecteurs vragen of ...': the requester receives; the sender is someone else
+    giver = next((h for h in hits if not h.negated and _gives_me(text, h)), None)
+    if giver is not None and giver.id != sender:
+        # 'Als ZC ... Mag het OM mij die info geven?': the one asked gives, the speaker receives
+        receivers = [*([sender] if sender else []), *(r for r in receivers if r != giver.id)]
+        sender, cued = giver.id, False
+    if sender in venues and any(r not in venues for r in receivers):
+        # 'ZVH: het COA wil bij ons casusoverleg aanschuiven': the meeting is the sender's own
+        receivers = [r for r in receivers if r not in venues]
     return sender, list(dict.fromkeys(receivers)), cued
+
+
+def _gives_me(text: Text, hit: Hit) -> bool:
+    """'Mag het OM mij ...', 'Can the police give us ...': the role asked is the one that gives."""
+    return bool(_MODAL_BEFORE.search(text.lower[: hit.start]) and _TO_ME_AFTER.match(text.lower, hit.end))
 
 
 def _stronger(text: Text, hit: Hit, current: Hit) -> bool:
@@ -342,16 +404,21 @@ def _attached(text: Text, previous: Hit | None, hit: Hit) -> bool:
 
 
 def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
+    if _SPEAKER_PREFIX.fullmatch(text.lower[: hit.start]) and _SPEAKER_LABEL.match(text.original, hit.end):
+        return "sender"  # 'Wmo-consulent: een moeder ...', 'Procesregisseur ZVH: het COA ...'
     if _APPOSITION.search(text.original[: hit.start]):
         return "sender"  # 'Wij (gemeente, team ondermijning) ...', 'Ik, zorgcoördinator, ...'
     role = _cue(text.lower[: hit.start], receiving, venue)
     if not receiving and _REQUESTER.match(text.lower, hit.end):
         return "recipient"  # 'de politie wil van ons weten ...': the one asking receives
+    explicit = _SENDER_CUE.search(text.lower[: hit.start]) is not None  # 'als casusregisseur meedoen'
+    if not receiving and not explicit and _JOINER.match(text.lower, hit.end):
+        return "recipient"  # 'het COA wil aanschuiven', 'mag de politie meekijken': it receives
     return role
 
 
 def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
-    if _PARTNER_CUE.search(prefix) or _FEARED_CUE.search(prefix):
+    if _PARTNER_CUE.search(prefix) or _FEARED_CUE.search(prefix) or _CONSENT_CUE.search(prefix):
         return "partner"
     if venue and _VENUE_CUE.search(prefix):
         return "recipient"

@@ -427,6 +427,9 @@ def test_condition_language() -> None:
     assert holds({"any": [{"minor": True}, {"urgent": True}]}, facts)
     assert not holds({"all": [{"minor": True}, {"urgent": True}]}, facts)
     assert not holds({"minor": False}, facts)  # unknown matches neither true nor false
+    assert holds({"age_at_least": 23}, {"age": 23}) and not holds({"age_at_least": 23}, {"age": 22})
+    assert holds({"age_below": 18}, {"age": 17})
+    assert not holds({"age_at_least": 0 + 1}, {"age": None}) and not holds({"age_below": 18}, {"age": None})
 
 
 def write_step(folder: Path, body: str) -> None:
@@ -510,6 +513,18 @@ GENERAL: list[tuple[str, set[str], list[str]]] = [
      "vastleggen en aangifte doen?", {"mag_mits", "mag"}, ["UAVG art. 33"]),
     ("Ik ben jeugdhulpverlener. De sportclub wil even wat info over een jongen van 13. Mag ik die geven?",
      {"hangt_af", "mag_niet"}, ["AVG art. 5"]),
+    ("Mag ik als wijkteammedewerker een jongen van 24 die door een bende wordt uitgebuit in de verwijsindex "
+     "zetten?", {"mag_niet"}, ["Jeugdwet art. 7.1.1.1"]),
+    ("De officier van justitie heeft me verteld dat de verdachte vrijkomt. Mag ik dat doorgeven aan de "
+     "school van haar dochter?", {"hangt_af"}, ["Wjsg art. 52"]),
+    ("Er is per ongeluk een lijst met cliëntnamen naar een verkeerde partner gemaild. Kunnen we het "
+     "stilhouden als die partner belooft de mail te wissen?", {"mag_niet"}, ["AVG art. 33", "AVG art. 34"]),
+    ("Mag de politie in het Zorg- en Veiligheidshuis tapverslagen uit een lopend onderzoek inbrengen?",
+     {"hangt_af"}, ["WGS art. 2.30", "Wpg art. 9"]),
+    ("Casusregisseur ZVH: de woningcorporatie wil bij ons casusoverleg aanschuiven. Mag dat?",
+     {"mag_mits"}, ["WGS art. 2.31"]),
+    ("Moeten we een DPIA doen voordat we met de GGD gezondheidsgegevens van slachtoffers gaan registreren?",
+     {"mag_mits"}, ["AVG art. 35"]),
 ]  # fmt: skip
 
 

@@ -196,3 +196,27 @@ def test_keys_resolving_to_one_passage_are_cited_once() -> None:
     case = assessment(keys=["AVG art. 9", "AVG art. 9 lid 1", "AVG art. 6 lid 1 sub e"], steps=[])
     answer = compose(case, retrieved(P9, P6), "gezondheid")
     assert [c.key for c in answer.citations] == ["AVG art. 9 lid 1", "AVG art. 6 lid 1 sub e"]
+
+
+def test_reasoning_from_general_laws_only_offers_the_best_sector_law_passages() -> None:
+    wmo = passage(
+        "Wmo 2015 art. 5.1.1 lid 4",
+        "Het college verwerkt met uitdrukkelijke toestemming ook gegevens.",
+        doc_type="wet",
+    )
+    art5 = passage("AVG art. 5 lid 1", "Persoonsgegevens moeten worden verwerkt voor welbepaalde doeleinden.")
+    found = [
+        *retrieved(P9, P6),
+        Retrieved(art5, 0.04, "both"),
+        Retrieved(PGUIDE, 0.03, "bm25"),
+        Retrieved(wmo, 0.02, "dense"),
+    ]
+    answer = compose(assessment(), found, "gegevens uit de jeugdhulp gebruiken voor de Wmo")
+    assert answer.verdict == "mag_mits"
+    assert [c.key for c in answer.citations][-1:] == ["Wmo 2015 art. 5.1.1 lid 4"]
+    assert "AVG art. 5 lid 1" not in [
+        c.key for c in answer.citations
+    ]  # general laws are not offered as 'related'
+    assert answer.steps[-1].id == "verwante-bepalingen" and answer.steps[-1].keys == [
+        "Wmo 2015 art. 5.1.1 lid 4"
+    ]

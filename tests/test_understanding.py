@@ -346,6 +346,25 @@ CHAIN_JARGON: list[tuple[str, dict[str, Any]]] = [
      {"in_scope": True, "sender": "zvh"}),
     ("Mogen we de bestanden van de wijkteams koppelen in een dashboard met risicoscores?",
      {"in_scope": True, "intents_has": "process"}),
+    # a qualifier between the cue and the role; the requester named with its organisation; consent-givers
+    ("Ik ben ambulant gezinscoach. De gezinsvoogd van de GI belt en vraagt hoe het gaat. Moet ik eerst "
+     "toestemming van de moeder hebben of mag ik het gewoon vertellen?",
+     {"sender": "jeugdhulp", "recipients": ["gecertificeerde_instelling"], "intents_has": "share"}),
+    # the role asked to give ('mag het OM mij ...') gives; the speaker receives
+    ("Als zorgcoördinator vraag ik me af: mag het OM mij de datum van de zitting doorgeven?",
+     {"sender": "om", "recipients": ["gemeente"]}),
+    # a speaker label; a body that wants to join is the recipient; 'ons casusoverleg' is the sender's own
+    ("Casusregisseur ZVH: de woningcorporatie wil bij ons casusoverleg aanschuiven. Mag dat?",
+     {"sender": "zvh", "recipients": ["woningcorporatie"]}),
+    # separable verbs
+    ("Mag ik de wijkagent in te lichten over wat de cliënt me vertelde?", {"intents_has": "share"}),
+    ("Mag ik het vonnis doorvertellen aan de buren?", {"intents_has": "share"}),
+    # 'zonder toestemming' where asking is impossible is not a refusal; an explicit refusal stays one
+    ("Een bewoonster is spoorloos verdwenen. Mag ik zonder haar toestemming haar foto aan de politie geven?",
+     {"consent": "impossible"}),
+    ("Ze weigert toestemming en is nu verdwenen. Mag ik haar foto aan de politie geven?",
+     {"consent": "refused"}),
+    ("en als hij inmiddels 24 is?", {"age": 24, "minor": False}),
 ]  # fmt: skip
 
 
