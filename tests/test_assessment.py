@@ -525,6 +525,17 @@ GENERAL: list[tuple[str, set[str], list[str]]] = [
      {"mag_mits"}, ["WGS art. 2.31"]),
     ("Moeten we een DPIA doen voordat we met de GGD gezondheidsgegevens van slachtoffers gaan registreren?",
      {"mag_mits"}, ["AVG art. 35"]),
+    ("Ik werk bij een jeugdhulpaanbieder. De gemeente vraagt voor de herindicatie gegevens over een "
+     "15-jarige en zijn contacten met de politie. Mogen we die zonder toestemming geven?",
+     {"mag_mits"}, ["Jeugdwet art. 7.4.0"]),
+    ("Mogen wij als opvang de brieven van een bewoonster openen omdat we denken dat haar uitbuiter haar "
+     "bedreigt?", {"mag_niet"}, ["Grondwet art. 13"]),
+    ("Mag ik met toestemming van mijn cliënte haar medisch dossier naar haar advocaat sturen? Ze tekende "
+     "wel, maar onder druk van haar partner die erbij zat.", {"mag_niet", "hangt_af"}, ["AVG art. 4"]),
+    ("Veilig Thuis: een 15-jarige wordt vannacht door haar oom aan klanten aangeboden. Mogen wij zonder "
+     "toestemming van haar ouders de politie inlichten?", {"mag_mits", "mag"}, ["Wmo 2015 art. 4.1.1"]),
+    ("Een vader vraagt inzage in het dossier bij Veilig Thuis en wil weten wie de melding deed. Mogen we de "
+     "naam van de melder weglaten?", {"mag_mits", "mag", "hangt_af"}, ["Wmo 2015 art. 5.3.2"]),
 ]  # fmt: skip
 
 
