@@ -265,10 +265,12 @@ _MODAL = (
     r"(?:mag|mogen|kan|kunnen|moet|moeten|mocht|zou|zouden|wil|willen|heeft|hebben|is|zijn|gaat|"
     r"may|can|could|should|must|does|do|is|are|will|would|has|have)"
 )
+_JOB_ONLY = frozenset({"eigen_team"})  # roles that name a job, not an organisation
 _QUALIFIER = (  # 'ik ben ambulant jeugdhulpverlener', 'als sociaal werker', 'wij zijn een kleine opvang'
     r"(?:\s+(?:ambulant|ambulante|zelfstandig|zelfstandige|vrijgevestigd|vrijgevestigde|gemeentelijk|gemeentelijke|"
     r"medisch|medische|maatschappelijk|maatschappelijke|sociaal|sociale|forensisch|forensische|ervaren|senior|"
-    r"junior|regionaal|regionale|landelijk|landelijke|klein|kleine|grote|particuliere|ambulant|"
+    r"junior|regionaal|regionale|landelijk|landelijke|klein|kleine|grote|particuliere|freelance|onafhankelijk|"
+    r"onafhankelijke|"
     r"independent|senior|junior|local|regional|social|medical|community))?"
 )
 _SENDER_WORDS = (
@@ -277,8 +279,14 @@ _SENDER_WORDS = (
     r"as|i am|i m|we are|i work (?:at|for|in|as)|on behalf of|working (?:at|for|in|as))"
 )
 _SENDER_CUE = re.compile(r"(?:^|\s)" + _SENDER_WORDS + r"(?:\s+" + _ARTICLE + r")?" + _QUALIFIER + r"\s*$")
+_RECIPIENT_ADJECTIVE = (  # 'naar het andere ZVH', 'aan de bevoegde instantie'
+    r"(?:\s+(?:andere|ander|nieuwe|nieuw|betreffende|bevoegde|juiste|lokale|regionale|plaatselijke|landelijke|"
+    r"verkeerde|other|new|local|relevant|wrong))?"
+)
 _RECIPIENT_CUE = re.compile(
-    r"(?:^|\s)(?:met|aan|naar|bij|richting|tegenover|with|to|towards|into|at)(?:\s+" + _ARTICLE + r")?\s*$"
+    r"(?:^|\s)(?:met|aan|naar|bij|richting|tegenover|with|to|towards|into|at)(?:\s+" + _ARTICLE + r")?"
+    + _RECIPIENT_ADJECTIVE
+    + r"\s*$"
 )
 _VENUE_CUE = re.compile(r"(?:^|\s)(?:in|binnen|tijdens|within|during)(?:\s+" + _ARTICLE + r")?\s*$")
 _PARTNER_CUE = re.compile(
@@ -296,8 +304,14 @@ _FEARED_CUE = re.compile(  # 'bang dat het uitlekt naar haar familie': a feared 
 _MODAL_BEFORE = re.compile(
     r"(?:^|\s)(?:mag|mogen|kan|kunnen|wil|willen|may|can|could|will|would)(?:\s+" + _ARTICLE + r")?\s*$"
 )
-_TO_ME_AFTER = re.compile(r"\s+(?:mij|me|ons|us)\s+(?!\w+\s+(?:vragen|asks?)\b)")
-_SPEAKER_PREFIX = re.compile(r"\s*[\w-]*\s*")
+_TO_ME_AFTER = re.compile(
+    r"\s+(?:(?:die|dat|dit|deze|het|those|that|it)\s+)?(?:aan\s+|to\s+)?(?:mij|me|ons|us)\s+(?!\w+\s+(?:vragen|asks?)\b)"
+)
+_WANT_FROM = re.compile(
+    r"(?:^|\s)(?:wil|willen|wilde|wilden|zou|zouden)\s+(?:ik|wij|we)\s+(?:graag\s+)?(?:\w+\s+)?(?:van|bij)"
+    r"(?:\s+" + _ARTICLE + r")?\s*$"
+)
+_SPEAKER_PREFIX = re.compile(r"\s*(?:[\w-]+\s+){0,4}")  # 'Compliance officer bij een bank: ...'
 _SPEAKER_LABEL = re.compile(r"[\w \t-]{0,40}:")
 _APPOSITION = re.compile(r"(?:^|\W)(?:wij|we|ik|i)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?$", re.IGNORECASE)
 _SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r")?\s*$")
@@ -353,6 +367,8 @@ def assign_roles(
             and hit.id not in venues
             and not _REPORTED_TO.match(text.lower, hit.end)
         ):
+            if sender_hit is not None and sender_hit.id in _JOB_ONLY:
+                sender_hit = hit  # 'teamleider bij een bank': the organisation, not the job title
             continue  # 'zorgcoördinator bij de gemeente', but not 'als arts bij Veilig Thuis melden'
         if recipients and recipients[-1].id in venues and _specified(text, recipients[-1], hit):
             recipients[-1] = hit  # 'het casusoverleg van het Zorg- en Veiligheidshuis': the more specific one
@@ -384,8 +400,10 @@ def assign_roles(
 
 
 def _gives_me(text: Text, hit: Hit) -> bool:
-    """'Mag het OM mij ...', 'Can the police give us ...': the role asked is the one that gives."""
-    return bool(_MODAL_BEFORE.search(text.lower[: hit.start]) and _TO_ME_AFTER.match(text.lower, hit.end))
+    """'Mag het OM mij ...', 'wil ik van de aanbieder ... weten': the role asked is the one that gives."""
+    prefix = text.lower[: hit.start]
+    asked = _MODAL_BEFORE.search(prefix) and _TO_ME_AFTER.match(text.lower, hit.end)
+    return bool(asked or _WANT_FROM.search(prefix))
 
 
 def _stronger(text: Text, hit: Hit, current: Hit) -> bool:
@@ -405,7 +423,8 @@ def _attached(text: Text, previous: Hit | None, hit: Hit) -> bool:
 
 def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
     if _SPEAKER_PREFIX.fullmatch(text.lower[: hit.start]) and _SPEAKER_LABEL.match(text.original, hit.end):
-        return "sender"  # 'Wmo-consulent: een moeder ...', 'Procesregisseur ZVH: het COA ...'
+        # 'Wmo-consulent: een moeder ...'; 'Slachtofferhulp: mogen wij van het OM ... krijgen' (receiving)
+        return "recipient" if receiving else "sender"
     if _APPOSITION.search(text.original[: hit.start]):
         return "sender"  # 'Wij (gemeente, team ondermijning) ...', 'Ik, zorgcoördinator, ...'
     role = _cue(text.lower[: hit.start], receiving, venue)

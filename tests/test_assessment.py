@@ -536,6 +536,18 @@ GENERAL: list[tuple[str, set[str], list[str]]] = [
      "toestemming van haar ouders de politie inlichten?", {"mag_mits", "mag"}, ["Wmo 2015 art. 4.1.1"]),
     ("Een vader vraagt inzage in het dossier bij Veilig Thuis en wil weten wie de melding deed. Mogen we de "
      "naam van de melder weglaten?", {"mag_mits", "mag", "hangt_af"}, ["Wmo 2015 art. 5.3.2"]),
+    ("Ik schrijf als freelance journalist een longread over uitbuiting in de vleessector, met namen en "
+     "medische klachten van werknemers. Moet ik me aan de AVG houden?", {"mag_mits"}, ["UAVG art. 43"]),
+    ("Onze universiteit doet onderzoek naar arbeidsuitbuiting. Een geïnterviewde eist inzage in onze "
+     "gecodeerde transcripten. Moeten we die geven?", {"mag_mits"}, ["UAVG art. 44"]),
+    ("Mag een onderzoeker van de hogeschool BVH-registraties over mensenhandel inzien als de districtschef "
+     "van de politie akkoord is?", {"mag_mits"}, ["Besluit politiegegevens art. 4:7"]),
+    ("Politie: mogen we bij de aanmelding van een slachtoffer bij CoMensha ook de naam van de verdachte "
+     "pooier doorgeven?", {"mag_niet"}, ["Besluit politiegegevens art. 4:2"]),
+    ("Veilig Thuis: mogen we de ouders later laten weten dat we een melding over hen hebben gekregen, omdat "
+     "we eerst de kinderen willen spreken?", {"mag_mits"}, ["Wmo 2015 art. 5.3.1"]),
+    ("Het Zorg- en Veiligheidshuis wil een top-x lijst maken van jongeren die risico lopen op uitbuiting. "
+     "Waar moeten we op letten?", {"mag_mits"}, ["WGS art. 2.32"]),
 ]  # fmt: skip
 
 

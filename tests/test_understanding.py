@@ -365,6 +365,14 @@ CHAIN_JARGON: list[tuple[str, dict[str, Any]]] = [
     ("Ze weigert toestemming en is nu verdwenen. Mag ik haar foto aan de politie geven?",
      {"consent": "refused"}),
     ("en als hij inmiddels 24 is?", {"age": 24, "minor": False}),
+    # 'wil ik van X ... weten': X gives; a speaker label receives when the question is about receiving
+    ("Als wijkteammedewerker wil ik van de jeugdhulpverlener weten hoe het met de jongen gaat. Mag die dat "
+     "aan mij vertellen?", {"sender": "jeugdhulp", "recipients": ["gemeente"]}),
+    ("Slachtofferhulp: mogen wij van het OM de zittingsdatum krijgen?",
+     {"sender": "om", "recipients": ["slachtofferhulp"]}),
+    ("Teamleider bij een bank: mogen we de politie tippen over een verdachte rekening?",
+     {"sender": "bank", "recipients": ["politie"]}),
+    ("mag het dossier mee naar het andere Zorg- en Veiligheidshuis?", {"recipients": ["zvh"]}),
 ]  # fmt: skip
 
 
