@@ -242,6 +242,8 @@ def _consent(signals: list[Hit]) -> Consent:
 
 # 'een jongen van 24': the age says whether it is a minor, not the word 'jongen'
 _AGED = re.compile(r"\s+(?:(?:van|of|aged)\s+)?(\d{1,2})(?!\d)")
+
+
 def _adult_age_follows(text: Text, hit: Hit) -> bool:
     aged = _AGED.match(text.lower, hit.end)
     return aged is not None and int(aged.group(1)) >= 18
@@ -284,7 +286,9 @@ _RECIPIENT_ADJECTIVE = (  # 'naar het andere ZVH', 'aan de bevoegde instantie'
     r"verkeerde|other|new|local|relevant|wrong))?"
 )
 _RECIPIENT_CUE = re.compile(
-    r"(?:^|\s)(?:met|aan|naar|bij|richting|tegenover|with|to|towards|into|at)(?:\s+" + _ARTICLE + r")?"
+    r"(?:^|\s)(?:met|aan|naar|bij|richting|tegenover|with|to|towards|into|at)(?:\s+"
+    + _ARTICLE
+    + r")?"
     + _RECIPIENT_ADJECTIVE
     + r"\s*$"
 )
