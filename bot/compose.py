@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.answer import VERDICT_LABELS, Answer, Citation, Step, Verdict
 from bot.assessment_types import Assessment
@@ -84,9 +85,9 @@ def compose(
     passages = [item.passage for item in retrieved]
     cited = cite_keys(assessment, passages, question)
     steps = mark_missing(assessment.steps, cited, language)
-    if wants_related(assessment):
-        sector_only = assessment.verdict != "hangt_af" and bool(wanted_keys(assessment))
-        related = cite_related(retrieved, question, cited.citations, sector_only=sector_only)
+    scope = related_scope(assessment)
+    if scope:
+        related = cite_related(retrieved, question, cited.citations, sector_only=scope == "sector")
         cited.citations += related.citations
         steps += [related_step(related.citations, assessment)] if related.citations else []
     kept, dropped = verify(cited.citations, index_by_key(passages))
@@ -177,13 +178,16 @@ def mark_missing(steps: Sequence[Step], cited: Cited, language: str) -> list[Ste
     return result
 
 
-def wants_related(assessment: Assessment) -> bool:
-    """Search results are offered when the assessment named no provision, could not settle the question, or
-    reasoned from the general laws only (a sector law the rules do not cover may hold the answer)."""
-    if assessment.verdict == "buiten_bereik":
-        return False
+def related_scope(assessment: Assessment) -> Literal["", "all", "sector"]:
+    """Which search results to offer: any when the assessment named no provision or could not settle the
+    question; sector-law ones when it reasoned from the general laws only (a sector law the rules do not
+    cover may hold the answer); none otherwise."""
     keys = wanted_keys(assessment)
-    return assessment.verdict == "hangt_af" or not keys or not any(_sector_law(key) for key in keys)
+    if assessment.verdict == "buiten_bereik":
+        return ""
+    if assessment.verdict == "hangt_af" or not keys:
+        return "all"
+    return "" if any(_sector_law(key) for key in keys) else "sector"
 
 
 def cite_related(
@@ -207,10 +211,12 @@ def _sector_passage(passage: Passage) -> bool:
 
 
 def _sector_law(key: str) -> bool:
+    """A provision of a law other than the general ones (guidance is cited by § or page, not by article)."""
     try:
-        return parse_key(key).source not in GENERAL_LAWS and not key.startswith("werkinstructie")
+        parsed = parse_key(key)
     except CitationKeyError:
         return False
+    return bool(parsed.article) and parsed.source not in GENERAL_LAWS
 
 
 def related_step(citations: Sequence[Citation], assessment: Assessment) -> Step:

@@ -429,7 +429,7 @@ def test_condition_language() -> None:
     assert not holds({"minor": False}, facts)  # unknown matches neither true nor false
     assert holds({"age_at_least": 23}, {"age": 23}) and not holds({"age_at_least": 23}, {"age": 22})
     assert holds({"age_below": 18}, {"age": 17})
-    assert not holds({"age_at_least": 0 + 1}, {"age": None}) and not holds({"age_below": 18}, {"age": None})
+    assert not holds({"age_at_least": 1}, {"age": None}) and not holds({"age_below": 18}, {"age": None})
 
 
 def write_step(folder: Path, body: str) -> None:
