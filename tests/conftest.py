@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_fakes import ScriptedEngine
 
+from kb.local_kb import LocalKnowledgeBase
 from kb.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -97,3 +99,19 @@ def full_kb_settings(
     )
     ingest_folder(settings, make_embedder(settings), corpus_dir)
     return settings
+
+
+@pytest.fixture(scope="module")
+def api_kb(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[LocalKnowledgeBase]:
+    """A real knowledge base of a corpus slice (UAVG, Jeugdwet) for the HTTP, OpenAI and browser tests."""
+    from api_fakes import JEUGDWET_XML, JEUGDWET_YAML, UAVG_XML, build_slice
+
+    store = build_slice(tmp_path_factory.mktemp("kb"), corpus_dir, [UAVG_XML, JEUGDWET_XML, JEUGDWET_YAML])
+    yield store
+    store.close()
+
+
+@pytest.fixture()
+def scripted_engine(api_kb: LocalKnowledgeBase) -> ScriptedEngine:
+    """The named boundary of the service tests: answers are scripted, passages come from `api_kb`."""
+    return ScriptedEngine(api_kb)

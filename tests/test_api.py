@@ -19,12 +19,8 @@ import pytest
 from api_fakes import (
     ADMIN_TOKEN,
     BSN,
-    JEUGDWET_XML,
-    JEUGDWET_YAML,
-    UAVG_XML,
     ScriptedEngine,
     app_settings,
-    build_slice,
 )  # fmt: skip
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -41,22 +37,10 @@ from kb.settings import ServerSettings, Settings
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[LocalKnowledgeBase]:
-    store = build_slice(tmp_path_factory.mktemp("kb"), corpus_dir, [UAVG_XML, JEUGDWET_XML, JEUGDWET_YAML])
-    yield store
-    store.close()
-
-
 @pytest.fixture()
-def engine(kb: LocalKnowledgeBase) -> ScriptedEngine:
-    return ScriptedEngine(kb)
-
-
-@pytest.fixture()
-def client(tmp_path: Path, engine: ScriptedEngine) -> Iterator[TestClient]:
+def client(tmp_path: Path, scripted_engine: ScriptedEngine) -> Iterator[TestClient]:
     app = create_app(
-        app_settings(tmp_path / "data", max_request_bytes=20_000, max_question_chars=300), engine
+        app_settings(tmp_path / "data", max_request_bytes=20_000, max_question_chars=300), scripted_engine
     )
     with TestClient(app) as test_client:
         yield test_client
@@ -81,7 +65,7 @@ def sse(text: str) -> list[tuple[str, dict[str, Any]]]:
 # --- asking ---
 
 
-def test_ask_returns_the_answer_json(client: TestClient, kb: LocalKnowledgeBase) -> None:
+def test_ask_returns_the_answer_json(client: TestClient, api_kb: LocalKnowledgeBase) -> None:
     response = client.post(
         "/api/ask", json={"question": "Mag ik het BSN delen met de gemeente?", "id": "q-1"}
     )
@@ -92,21 +76,23 @@ def test_ask_returns_the_answer_json(client: TestClient, kb: LocalKnowledgeBase)
     [citation] = body["citations"]
     assert citation["key"] == "UAVG art. 46 lid 1"
     assert citation["source_version"] == "2026-09-01"
-    stored = kb.get("UAVG art. 46 lid 1")
+    stored = api_kb.get("UAVG art. 46 lid 1")
     assert stored is not None and citation["quote"] in stored.text
     assert body["steps"][0]["keys"] == ["UAVG art. 46 lid 1"]
-    assert body["kb_build"] == kb.manifest.build_id
+    assert body["kb_build"] == api_kb.manifest.build_id
 
 
-def test_ask_passes_history(client: TestClient, engine: ScriptedEngine) -> None:
+def test_ask_passes_history(client: TestClient, scripted_engine: ScriptedEngine) -> None:
     history = [{"question": "Mag ik een signaal delen met de gemeente?", "answer_verdict": "mag_mits"}]
     client.post("/api/ask", json={"question": "En als het om een minderjarige gaat?", "history": history})
-    question, turns, _ = engine.calls[-1]
+    question, turns, _ = scripted_engine.calls[-1]
     assert question == "En als het om een minderjarige gaat?"
     assert [(t.question, t.answer_verdict) for t in turns] == [(history[0]["question"], "mag_mits")]
 
 
-def test_chat_streams_verdict_text_citations_done(client: TestClient, engine: ScriptedEngine) -> None:
+def test_chat_streams_verdict_text_citations_done(
+    client: TestClient, scripted_engine: ScriptedEngine
+) -> None:
     response = client.post("/api/chat", json={"question": "Mag ik het BSN delen met de gemeente?"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
@@ -121,14 +107,14 @@ def test_chat_streams_verdict_text_citations_done(client: TestClient, engine: Sc
     assert events[-1][1]["conversation_id"]
 
 
-def test_chat_follow_up_sees_earlier_turns(client: TestClient, engine: ScriptedEngine) -> None:
+def test_chat_follow_up_sees_earlier_turns(client: TestClient, scripted_engine: ScriptedEngine) -> None:
     first = sse(client.post("/api/chat", json={"question": "Mag ik het BSN delen met de gemeente?"}).text)
     conversation_id = first[-1][1]["conversation_id"]
     follow = {"conversation_id": conversation_id, "question": "En als het om een minderjarige gaat?"}
     second = sse(client.post("/api/chat", json=follow).text)
     assert second[0][1]["verdict"] == "hangt_af"
     assert second[-1][1]["conversation_id"] == conversation_id
-    _, history, answer_id = engine.calls[-1]
+    _, history, answer_id = scripted_engine.calls[-1]
     assert [(t.question, t.answer_verdict) for t in history] == [
         ("Mag ik het BSN delen met de gemeente?", "mag_mits")
     ]
@@ -139,7 +125,7 @@ def test_chat_follow_up_sees_earlier_turns(client: TestClient, engine: ScriptedE
         client.post("/api/chat", json={"conversation_id": "verlopen", "question": "Mag ik delen?"}).text
     )
     assert fresh[-1][1]["conversation_id"] not in ("verlopen", conversation_id)
-    assert engine.calls[-1][1] == []
+    assert scripted_engine.calls[-1][1] == []
 
 
 def test_conversations_are_bounded_in_count_age_and_turns() -> None:
@@ -159,9 +145,9 @@ def test_conversations_are_bounded_in_count_age_and_turns() -> None:
 # --- passages, sources, health ---
 
 
-def test_passage_by_key(client: TestClient, kb: LocalKnowledgeBase) -> None:
+def test_passage_by_key(client: TestClient, api_kb: LocalKnowledgeBase) -> None:
     body = client.get("/api/passages/UAVG art. 46 lid 1").json()
-    stored = kb.get("UAVG art. 46 lid 1")
+    stored = api_kb.get("UAVG art. 46 lid 1")
     assert stored is not None
     assert body["text"] == stored.text and body["key"] == stored.key
     assert body["source"] == "UAVG" and body["source_title"].startswith("Uitvoeringswet")
@@ -189,22 +175,22 @@ def test_passage_errors_are_json(client: TestClient) -> None:
     assert "AVG art. 6 lid 1 sub e" in invalid.json()["error"]["message"]
 
 
-def test_sources_list_versions_and_counts(client: TestClient, kb: LocalKnowledgeBase) -> None:
+def test_sources_list_versions_and_counts(client: TestClient, api_kb: LocalKnowledgeBase) -> None:
     body = client.get("/api/sources").json()
     by_id = {source["id"]: source for source in body["sources"]}
-    assert body["kb_build"] == kb.manifest.build_id
+    assert body["kb_build"] == api_kb.manifest.build_id
     jeugdwet = by_id["jeugdwet"]
     assert [(v["version_date"], v["current"]) for v in jeugdwet["versions"]] == [
         ("2024-01-01", False),
         ("2026-01-01", True),
     ]
-    assert jeugdwet["passages"] == len(kb.passages_of("jeugdwet/nl/2026-01-01")) > 100
+    assert jeugdwet["passages"] == len(api_kb.passages_of("jeugdwet/nl/2026-01-01")) > 100
     assert by_id["avg"]["versions"] == [] and by_id["avg"]["name"] == "AVG"
 
 
-def test_healthz(client: TestClient, kb: LocalKnowledgeBase) -> None:
+def test_healthz(client: TestClient, api_kb: LocalKnowledgeBase) -> None:
     body = client.get("/healthz").json()
-    assert body["status"] == "ok" and body["kb_build"] == kb.manifest.build_id
+    assert body["status"] == "ok" and body["kb_build"] == api_kb.manifest.build_id
     assert body["documents"] == 3
 
 
@@ -240,7 +226,7 @@ def test_bad_json(client: TestClient) -> None:
     assert response.json()["error"]["code"] == "bad_json"
 
 
-def test_body_too_large_by_length_and_by_stream(client: TestClient, engine: ScriptedEngine) -> None:
+def test_body_too_large_by_length_and_by_stream(client: TestClient, scripted_engine: ScriptedEngine) -> None:
     big = json.dumps({"question": "x", "pad": "y" * 30_000}).encode()
     response = client.post("/api/ask", content=big, headers={"Content-Type": "application/json"})
     assert response.status_code == 413
@@ -255,7 +241,7 @@ def test_body_too_large_by_length_and_by_stream(client: TestClient, engine: Scri
     streamed = client.post("/api/ask", content=chunks(), headers={"Content-Type": "application/json"})
     assert streamed.status_code == 413
     assert "20000 bytes" in streamed.json()["error"]["message"]
-    assert engine.calls == []
+    assert scripted_engine.calls == []
 
 
 def test_unknown_route_and_method_are_json(client: TestClient) -> None:
@@ -308,8 +294,8 @@ def test_admin_needs_the_token(client: TestClient) -> None:
     assert client.get("/api/admin/feedback", headers=AUTH).status_code == 200
 
 
-def test_admin_without_configured_token_is_closed(tmp_path: Path, engine: ScriptedEngine) -> None:
-    app = create_app(app_settings(tmp_path / "data", token=""), engine)
+def test_admin_without_configured_token_is_closed(tmp_path: Path, scripted_engine: ScriptedEngine) -> None:
+    app = create_app(app_settings(tmp_path / "data", token=""), scripted_engine)
     with TestClient(app) as closed:
         for headers in ({}, {"Authorization": "Bearer "}, {"Authorization": "Bearer iets"}):
             response = closed.get("/api/admin/jobs", headers=headers)
@@ -442,9 +428,9 @@ def test_upload_refusals(client: TestClient) -> None:
     assert client.get("/api/admin/jobs/onbekend", headers=AUTH).json()["error"]["code"] == "unknown_job"
 
 
-def test_upload_limit_is_its_own(tmp_path: Path, engine: ScriptedEngine) -> None:
+def test_upload_limit_is_its_own(tmp_path: Path, scripted_engine: ScriptedEngine) -> None:
     settings = app_settings(tmp_path / "data", max_request_bytes=1000, max_upload_bytes=5000)
-    with TestClient(create_app(settings, engine)) as small:
+    with TestClient(create_app(settings, scripted_engine)) as small:
         big = b"%PDF-1.4\n" + b"0" * 6000
         response = small.post(
             "/api/admin/uploads", params={"filename": "groot.pdf"}, content=big, headers=AUTH

@@ -14,13 +14,9 @@ import pytest
 from api_fakes import (
     ADMIN_TOKEN,
     BSN,
-    JEUGDWET_XML,
-    JEUGDWET_YAML,
-    UAVG_XML,
     LiveServer,
     ScriptedEngine,
     app_settings,
-    build_slice,
 )
 from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
 from pypdf import PdfReader
@@ -40,21 +36,9 @@ QUESTION = "Mag ik het BSN delen met de gemeente?"
 FAKE_INGEST = "import sys\nprint('lezen: ' + sys.argv[1].rsplit('/', 1)[-1], file=sys.stderr)\n"
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[LocalKnowledgeBase]:
-    store = build_slice(tmp_path_factory.mktemp("kb"), corpus_dir, [UAVG_XML, JEUGDWET_XML, JEUGDWET_YAML])
-    yield store
-    store.close()
-
-
 @pytest.fixture()
-def engine(kb: LocalKnowledgeBase) -> ScriptedEngine:
-    return ScriptedEngine(kb)
-
-
-@pytest.fixture()
-def server(tmp_path: Path, engine: ScriptedEngine) -> Iterator[LiveServer]:
-    app = create_app(app_settings(tmp_path / "data"), engine)
+def server(tmp_path: Path, scripted_engine: ScriptedEngine) -> Iterator[LiveServer]:
+    app = create_app(app_settings(tmp_path / "data"), scripted_engine)
     state: AppState = app.state.deelwijzer
     script = tmp_path / "fake_ingest.py"
     script.write_text(FAKE_INGEST, encoding="utf-8")  # the upload runs a script: the ingest has its own tests
@@ -97,8 +81,8 @@ def ask(page: Page, question: str) -> None:
 def test_ask_open_passage_follow_up_record_feedback_beheer(
     page: Page,
     problems: list[str],
-    engine: ScriptedEngine,
-    kb: LocalKnowledgeBase,
+    scripted_engine: ScriptedEngine,
+    api_kb: LocalKnowledgeBase,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -114,7 +98,7 @@ def test_ask_open_passage_follow_up_record_feedback_beheer(
     chip.click()
     dialog = page.locator("#passage-dialog")
     expect(dialog).to_be_visible()
-    stored = kb.get("UAVG art. 46 lid 1")
+    stored = api_kb.get("UAVG art. 46 lid 1")
     assert stored is not None
     expect(dialog.locator("mark")).to_have_text(" ".join(stored.text.split()[:9]))
     meta = dialog.locator("#passage-meta")
@@ -132,7 +116,7 @@ def test_ask_open_passage_follow_up_record_feedback_beheer(
     ask(page, "En als het om een minderjarige gaat?")
     second = page.locator(".turn").nth(1)
     expect(second.locator(".badge")).to_have_text("Oordeel: Hangt af")
-    assert [turn.question for turn in engine.calls[-1][1]] == [QUESTION]
+    assert [turn.question for turn in scripted_engine.calls[-1][1]] == [QUESTION]
 
     # Vastleggen: the PDF arrives and holds the cited key
     first.locator(".record-panel summary").click()  # the motivation is optional, behind a disclosure

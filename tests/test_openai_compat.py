@@ -10,29 +10,16 @@ from pathlib import Path
 import httpx
 import openai
 import pytest
-from api_fakes import BSN, UAVG_XML, LiveServer, ScriptedEngine, app_settings, build_slice
+from api_fakes import BSN, LiveServer, ScriptedEngine, app_settings
 
 from bot.api import create_app
-from kb.local_kb import LocalKnowledgeBase
 
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[LocalKnowledgeBase]:
-    store = build_slice(tmp_path_factory.mktemp("kb"), corpus_dir, [UAVG_XML])
-    yield store
-    store.close()
-
-
 @pytest.fixture()
-def engine(kb: LocalKnowledgeBase) -> ScriptedEngine:
-    return ScriptedEngine(kb)
-
-
-@pytest.fixture()
-def server(tmp_path: Path, engine: ScriptedEngine) -> Iterator[LiveServer]:
-    with LiveServer(create_app(app_settings(tmp_path / "data"), engine)) as live:
+def server(tmp_path: Path, scripted_engine: ScriptedEngine) -> Iterator[LiveServer]:
+    with LiveServer(create_app(app_settings(tmp_path / "data"), scripted_engine)) as live:
         yield live
 
 
@@ -70,7 +57,7 @@ def test_streamed_completion_adds_up_to_the_same_content(client: openai.OpenAI) 
     assert "".join(chunk.choices[0].delta.content or "" for chunk in chunks) == whole
 
 
-def test_earlier_user_messages_are_history(client: openai.OpenAI, engine: ScriptedEngine) -> None:
+def test_earlier_user_messages_are_history(client: openai.OpenAI, scripted_engine: ScriptedEngine) -> None:
     first = "Mag ik het BSN delen met de gemeente?"
     reply = client.chat.completions.create(model="deelwijzer", messages=[{"role": "user", "content": first}])
     client.chat.completions.create(
@@ -82,7 +69,7 @@ def test_earlier_user_messages_are_history(client: openai.OpenAI, engine: Script
             {"role": "user", "content": [{"type": "text", "text": "En als het om een minderjarige gaat?"}]},
         ],
     )
-    question, history, answer_id = engine.calls[-1]
+    question, history, answer_id = scripted_engine.calls[-1]
     assert question == "En als het om een minderjarige gaat?"
     assert [(turn.question, turn.answer_verdict) for turn in history] == [(first, "mag_mits")]
     assert answer_id.startswith("chatcmpl-")
