@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from reader_checks import assert_well_formed, passages
 
 from ingest.errors import InvalidSourceError, NotASourceFile
 from ingest.readers.formex import FormexReader
-from kb.citations import parse_key
-from kb.passages import Document, Passage
+from kb.passages import Document
 from kb.registry import load_registry
 
 GDPR = "eu-gdpr-formex"
@@ -36,26 +36,6 @@ NOT_LAW = [
 def documents(corpus_dir: Path) -> dict[str, Document]:
     registry = load_registry()
     return {name: FormexReader().read(corpus_dir / GDPR / name, registry) for name in ACTS}
-
-
-def passages(document: Document) -> dict[str, Passage]:
-    return {passage.key: passage for passage in document.passages}
-
-
-def assert_well_formed(document: Document) -> None:
-    keys = [passage.key for passage in document.passages]
-    assert len(keys) == len(set(keys)), "keys must be unique within a document"
-    for passage in document.passages:
-        assert passage.text and passage.text == passage.text.strip(), passage.key
-        for markup in ("[ref", "](http", "\n\n", "  "):
-            assert markup not in passage.text, (passage.key, markup)
-        key = parse_key(passage.key)
-        assert str(key) == passage.key
-        assert (key.article, key.lid, key.recital) == (passage.article, passage.lid, passage.recital)
-        for label, sub in passage.subs.items():
-            assert sub and sub in passage.text, (passage.key, label)
-            assert parse_key(f"{passage.key} sub {label}").sub == label
-        assert (passage.document_id, passage.version_date) == (document.document_id, document.version_date)
 
 
 @pytest.mark.parametrize("name", ACTS)
