@@ -82,6 +82,10 @@ class Assessor:
         decision = decide(fired)
         return _Composer(understanding, decision, self).assessment([rule.id for rule in fired])
 
+    def summary_of(self, understanding: Understanding, decision: Decision) -> str:
+        """The summary a decision would have for this understanding (previews of alternatives)."""
+        return _Composer(understanding, decision, self).summary()
+
 
 class _Composer:
     """Turns a decision into the user-facing Assessment, in the question's language."""

@@ -26,6 +26,8 @@ from ruamel.yaml.error import YAMLError
 
 import kb
 from bot.answer import Verdict
+from bot.fact_catalog import load_fact_catalog
+from bot.parameters import age_years, load_parameters
 from bot.understanding import Understanding
 from bot.vocabulary import Vocabulary
 from kb.citations import parse_key
@@ -42,57 +44,11 @@ VERDICT_OF: dict[str, Verdict] = {
 }
 _TIE_BREAK = {"out_of_scope": 5, "blocks": 4, "needs_facts": 3, "requires": 2, "allows": 1}
 
-#: fact name -> vocabulary slot its ids come from ('' = free values listed here)
-SET_FACTS: dict[str, str] = {
-    "intent": "intents",
-    "sender": "roles",
-    "recipient": "roles",
-    "data": "data",
-    "purpose": "purposes",
-    "sender_sector": "",
-    "sender_regime": "",
-    "sender_secrecy": "",
-    "recipient_sector": "",
-    "consent": "",
-    "signal": "signals",
-    "role": "roles",
-    "sender_wgs": "",
-    "recipient_wgs": "",
-}
-FREE_VALUES: dict[str, set[str]] = {
-    "consent": {"given", "refused", "impossible", "unknown"},
-    "sender_regime": {"avg", "wpg", "wjsg"},
-    "sender_secrecy": {"big", "jeugdwet", "wmo"},
-    "sender_wgs": {"riec", "zvh"},
-    "recipient_wgs": {"riec", "zvh"},
-}
-AGE_CONDITIONS = ("age_at_least", "age_below")  # the age said in the question, in years
-FLAG_FACTS = (
-    "in_scope",
-    "vague",
-    "sharing",
-    "urgent",
-    "minor",
-    "under16",
-    "age_known",
-    "outside_eer",
-    "inside_eer",
-    "abroad_unknown",
-    "covenant",
-    "covenant_as_basis",
-    "legitimate_interest",
-    "anonymous",
-    "pseudonymous",
-    "injection",
-    "data_special",
-    "data_known",
-    "sender_known",
-    "recipient_known",
-    "purpose_known",
-    "sender_public",
-    "recipient_public",
-    "sender_task_by_law",
-)
+#: the condition language, from kb/assessment/_facts.yaml (bot/fact_catalog.py)
+SET_FACTS: dict[str, str] = load_fact_catalog().sets()  # fact -> vocabulary slot ('' = free values, sectors)
+FREE_VALUES: dict[str, set[str]] = load_fact_catalog().free_values()
+AGE_CONDITIONS = ("age_at_least", "age_below")  # the age said in the question vs a named legal age
+FLAG_FACTS: tuple[str, ...] = load_fact_catalog().flags()
 
 
 class RuleError(KbError):
@@ -179,8 +135,8 @@ def _holds_one(name: str, value: Any, facts: dict[str, Any]) -> bool:
     if name.endswith("_any"):
         return bool(set(facts[name[:-4]]) & set(value))
     if name in AGE_CONDITIONS:
-        age = facts["age"]
-        return age is not None and (age >= value if name == "age_at_least" else age < value)
+        age, years = facts["age"], age_years(value)
+        return age is not None and (age >= years if name == "age_at_least" else age < years)
     return bool(facts[name] == value)
 
 
@@ -212,7 +168,7 @@ def fact_view(u: Understanding, vocabulary: Vocabulary) -> dict[str, Any]:
         "data": set(u.data),
         "purpose": set(u.purposes),
         "sender_sector": {sender.get("sector", "")} - {""},
-        "sender_regime": {sender.get("regime", "avg")},
+        "sender_regime": {_sender_regime(sender.get("regime", "avg"), u.signals)},
         "sender_secrecy": {sender.get("secrecy", "")} - {""},
         "recipient_sector": {r.get("sector", "") for r in recipients} - {""},
         "consent": {u.consent or "unknown"},
@@ -225,7 +181,7 @@ def fact_view(u: Understanding, vocabulary: Vocabulary) -> dict[str, Any]:
         "sharing": u.sharing,
         "urgent": u.urgent,
         "minor": u.minor,
-        "under16": None if u.age is None else u.age < 16,
+        "under16": None if u.age is None else u.age < age_years("avg_toestemming"),
         "age_known": u.age is not None,
         "age": u.age,
         "outside_eer": u.outside_eer,
@@ -246,6 +202,12 @@ def fact_view(u: Understanding, vocabulary: Vocabulary) -> dict[str, Any]:
         "recipient_public": any(r.get("public") for r in recipients) if recipients else None,
         "sender_task_by_law": bool(sender.get("public") or sender.get("task_by_law")) if u.sender else None,
     }
+
+
+def _sender_regime(regime: str, signals: list[str]) -> str:
+    """The regime of the sender's processing. Wpg art. 1 sub a: what the police do under the Vreemdelingenwet
+    (immigration supervision) are no police data, so the AVG applies to it."""
+    return "avg" if regime == "wpg" and "aliens_supervision" in signals else regime
 
 
 def read_step_file(path: Path) -> StepFile:
@@ -303,8 +265,12 @@ def _validate_condition(condition: Any, vocabulary: Vocabulary, where: str) -> N
             if not isinstance(value, bool):
                 raise RuleError(f"{where}: {name} must be true or false, not {value!r}")
         elif name in AGE_CONDITIONS:
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 120:
-                raise RuleError(f"{where}: {name} must be an age in years, not {value!r}")
+            ages = load_parameters().ages
+            if value not in ages and value not in {age.years for age in ages.values()}:
+                raise RuleError(
+                    f"{where}: {name} must name a legal age from kb/assessment/_parameters.yaml "
+                    f"({', '.join(sorted(ages))}), not {value!r} — add the age there with its provision"
+                )
         else:
             raise RuleError(f"{where}: unknown condition {name!r} — use one of {sorted(_condition_names())}")
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from bot.answer import Facts, Turn
 from bot.conversation import merge_history, with_kept_facts
+from bot.parameters import age_years
 from bot.vocabulary import Hit, Text, Vocabulary, country_facts, detect_language, load_vocabulary
 
 Consent = Literal["given", "refused", "impossible", ""]
@@ -72,6 +73,10 @@ class Understanding(BaseModel):
     negated_data: list[str] = Field(default_factory=list)
     signals: list[str] = Field(default_factory=list, description="Ids from kb/vocabulary/signals.yaml.")
     semantic: list[str] = Field(default_factory=list, description="Slots filled by the embedding fallback.")
+    words: dict[str, str] = Field(
+        default_factory=dict, description="Slot -> the words of the question that gave it."
+    )
+    from_history: list[str] = Field(default_factory=list, description="Slots taken from an earlier turn.")
 
     @property
     def sharing(self) -> bool:
@@ -121,7 +126,13 @@ def understand(
     """The facts of `question`, with follow-ups and corrections merged into the earlier turns."""
     vocab = vocabulary or load_vocabulary()
     earlier = [_turn_understanding(turn, vocab) for turn in history]
-    current = merge_history(earlier, read_question(question, vocab))
+    read = read_question(question, vocab)
+    current = merge_history(earlier, read)
+    if current is not read:
+        kept = [
+            name for name in _PROVENANCE if getattr(current, name) not in (getattr(read, name), None, "", [])
+        ]
+        current = current.model_copy(update={"words": read.words, "from_history": kept})
     return _fill_semantic(current, semantic) if semantic else current
 
 
@@ -144,6 +155,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     parties = [h for h in role_hits if not any(h.overlaps(source) for source in sources)]
     sender, recipients, sender_cued = assign_roles(text, parties, receiving, venues)
     data_hits = vocab.data.find(text, fuzzy=True)
+    purpose_hits = vocab.purposes.find(text, fuzzy=True)
     understanding = Understanding(
         question=" ".join(text.original.split()),
         language=detect_language(text, vocab),
@@ -151,7 +163,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
         sender=sender,
         recipients=recipients,
         data=_ids(data_hits),
-        purposes=vocab.purposes.ids(text, fuzzy=True),
+        purposes=_ids(purpose_hits),
         injection=injection,
         mentioned_roles=_ids(role_hits),
         sender_cued=sender_cued,
@@ -166,10 +178,37 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     if not intents and recipients and _MODAL_QUESTION.search(text.lower):
         intents = ["share"]  # 'Mag die rapportage naar de woningcorporatie?'
     sender = sender or _implied_sender(signals, vocab)
+    words = _words(understanding, [*role_hits, *data_hits, *purpose_hits, *signals], sender)
     understanding = understanding.model_copy(
-        update={"recipients": recipients, "intents": intents, "sender": sender}
+        update={"recipients": recipients, "intents": intents, "sender": sender, "words": words}
     )
     return understanding.model_copy(update={"in_scope": _in_scope(understanding, signals)})
+
+
+_PROVENANCE = ("sender", "recipients", "data", "purposes", "consent", "age", "minor", "urgent", "outside_eer")
+
+
+def _words(u: Understanding, hits: list[Hit], sender: str) -> dict[str, str]:
+    """Which words gave each slot: the first plain hit of each id (provenance for Answer.understood)."""
+    first: dict[str, str] = {}
+    for hit in hits:
+        if not hit.negated:
+            first.setdefault(hit.id, hit.text)
+    implied = next((first[i] for i in first if i.startswith("speaker_")), "")
+    slots = {
+        "sender": first.get(sender, implied) if sender else "",
+        "recipients": ", ".join(first[r] for r in u.recipients if r in first),
+        "data": ", ".join(first[d] for d in u.data if d in first),
+        "purposes": ", ".join(first[p] for p in u.purposes if p in first),
+        "consent": first.get(f"consent_{u.consent}", "") if u.consent else "",
+        "minor": first.get("minor", first.get("adult", "")) if u.minor is not None else "",
+        "urgent": first.get("urgent", "") if u.urgent else "",
+        "outside_eer": next((first[k] for k in ("outside_eer", "inside_eer", "abroad") if k in first), ""),
+        "partnership": ", ".join(
+            first[v] for v in ("riec", "zvh", "casusoverleg", "samenwerkingsverband") if v in first
+        ),
+    }
+    return {slot: words for slot, words in slots.items() if words}
 
 
 def _implied_sender(signals: list[Hit], vocab: Vocabulary) -> str:
@@ -208,7 +247,13 @@ def strip_injection(text: Text, vocab: Vocabulary) -> tuple[Text, bool]:
 
 
 def _signal_facts(signals: list[Hit]) -> dict[str, object]:
-    found = {hit.id for hit in signals if not hit.negated}
+    anonymous = [hit for hit in signals if hit.id == "anonymous"]
+    # 'zonder naam, adres of geboortedatum' names no identifiers: those inside an 'anonymous' hit do not count
+    found = {
+        hit.id
+        for hit in signals
+        if not hit.negated and not (hit.id == "identifiers" and any(hit.overlaps(a) for a in anonymous))
+    }
     situational = sorted(found - {"injection", "followup", "correction", "scope"})
     urgent_hits = [hit for hit in signals if hit.id == "urgent"]
     urgent = True if any(not h.negated for h in urgent_hits) else (False if urgent_hits else None)
@@ -246,7 +291,7 @@ _AGED = re.compile(r"\s+(?:(?:van|of|aged)\s+)?(\d{1,2})(?!\d)")
 
 def _adult_age_follows(text: Text, hit: Hit) -> bool:
     aged = _AGED.match(text.lower, hit.end)
-    return aged is not None and int(aged.group(1)) >= 18
+    return aged is not None and int(aged.group(1)) >= age_years("meerderjarig")
 
 
 _WITHOUT = re.compile(r"(?:zonder|without)\b")
@@ -258,7 +303,7 @@ def _age_facts(text: Text, signals: list[Hit]) -> dict[str, object]:
     minor_said = any(not h.negated for h in minor_hits)
     adult_said = any(h.id == "adult" and not h.negated for h in signals) or any(h.negated for h in minor_hits)
     age = min(ages) if ages else None
-    minor = True if (age is not None and age < 18) or minor_said else None
+    minor = True if (age is not None and age < age_years("meerderjarig")) or minor_said else None
     return {"age": age, "minor": False if minor is None and (age is not None or adult_said) else minor}
 
 
@@ -304,6 +349,20 @@ _FEARED_CUE = re.compile(  # 'bang dat het uitlekt naar haar familie': a feared 
     r"(?:uitlekt|uitlekken|uitlekte|lekt|terechtkomt|terechtkomen|bekend wordt|leaks?|ends?\s+up)\s+"
     r"(?:naar|bij|to|with)(?:\s+" + _ARTICLE + r")?\s*$"
 )
+# 'haar dochtertje zit op de basisschool': where someone in the story goes, not a party
+_ATTENDS_CUE = re.compile(
+    r"(?:^|\s)(?:zit|zitten|zat|gaat|gaan|ging|dochter\w*|zoon\w*|kind|kinderen|kindje\w*|zusje|broertje|"
+    r"daughter|son|child|children|goes|attends)\s+(?:\w+\s+){0,2}(?:op|naar|at|to)"
+    r"(?:\s+" + _ARTICLE + r")?\s*$"
+)
+_REFUSES_ME = re.compile(  # 'de aanbieder, maar die weigert mij info te geven': the one refusing is the giver
+    r"[\s,]+(?:(?:maar|en|die|dat|deze|zij|ze|hij|but|who|which|they|she|he)[\s,]+){0,3}"
+    r"(?:weiger\w*|refuses?|refused)\s+(?:(?:om|to)\s+)?(?:mij|me|ons|us)(?!\w)"
+)
+_ASKS_US = re.compile(
+    r"(?:vraag\w*|verzoek\w*|eist|vorder\w*|asks?|asked|requests?|requested)\s+(?:ons|mij|me|us)\s*[(,:]\s*$",
+    re.IGNORECASE,
+)
 _MODAL_BEFORE = re.compile(
     r"(?:^|\s)(?:mag|mogen|kan|kunnen|wil|willen|may|can|could|will|would)(?:\s+" + _ARTICLE + r")?\s*$"
 )
@@ -316,7 +375,10 @@ _WANT_FROM = re.compile(
 )
 _SPEAKER_PREFIX = re.compile(r"\s*(?:[\w-]+\s+){0,4}")  # 'Compliance officer bij een bank: ...'
 _SPEAKER_LABEL = re.compile(r"[\w \t-]{0,40}:")
-_APPOSITION = re.compile(r"(?:^|\W)(?:wij|we|ik|i)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?$", re.IGNORECASE)
+# 'Wij (gemeente) ...', 'vraagt ons (gemeente) om ...': the speaker's own organisation
+_APPOSITION = re.compile(
+    r"(?:^|\W)(?:wij|we|ik|i|ons|mij|us|me)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?$", re.IGNORECASE
+)
 _SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r")?\s*$")
 _OBJECT_CUE = re.compile(r"(?:^|\s)(?:ik|wij|we|i|je|jij|u|you)(?:\s+" + _ARTICLE + r")?\s*$")
 _SUBJECT_CUE = re.compile(
@@ -378,6 +440,8 @@ def assign_roles(
             continue
         role = _role_of(text, hit, receiving, hit.id in venues)
         if role == "sender" and (sender_hit is None or _stronger(text, hit, sender_hit)):
+            if sender_hit is not None and _ASKS_US.search(text.original[: hit.start]):
+                recipients.append(sender_hit)  # 'De Rapporteur ... vraagt ons (gemeente)': the asker receives
             sender_hit = hit
         elif role in ("sender", "recipient"):
             recipients.append(hit)
@@ -399,6 +463,10 @@ def assign_roles(
     if sender in venues and any(r not in venues for r in receivers):
         # 'ZVH: het COA wil bij ons casusoverleg aanschuiven': the meeting is the sender's own
         receivers = [r for r in receivers if r not in venues]
+    others = [r for r in receivers if r != sender]
+    if receiving and sender in receivers and len(others) == 1:
+        # 'Mag een onderzoeker registraties van de politie inzien': who looks receives, the other gives
+        sender, receivers, cued = others[0], [sender], False
     return sender, list(dict.fromkeys(receivers)), cued
 
 
@@ -406,12 +474,14 @@ def _gives_me(text: Text, hit: Hit) -> bool:
     """'Mag het OM mij ...', 'wil ik van de aanbieder ... weten': the role asked is the one that gives."""
     prefix = text.lower[: hit.start]
     asked = _MODAL_BEFORE.search(prefix) and _TO_ME_AFTER.match(text.lower, hit.end)
-    return bool(asked or _WANT_FROM.search(prefix))
+    return bool(asked or _WANT_FROM.search(prefix) or _REFUSES_ME.match(text.lower, hit.end))
 
 
 def _stronger(text: Text, hit: Hit, current: Hit) -> bool:
     """'als jeugdhulpverlener' (explicit) beats 'vanuit de Wmo' or a sentence subject found earlier."""
     explicit = _EXPLICIT_SENDER.search(text.lower[: hit.start]) is not None
+    # 'De Rapporteur ... vraagt ons (gemeente) om dossiers': the speaker named in apposition is the sender
+    explicit = explicit or _APPOSITION.search(text.original[: hit.start]) is not None
     return explicit and _EXPLICIT_SENDER.search(text.lower[: current.start]) is None
 
 
@@ -440,7 +510,12 @@ def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
 
 
 def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
-    if _PARTNER_CUE.search(prefix) or _FEARED_CUE.search(prefix) or _CONSENT_CUE.search(prefix):
+    if (
+        _PARTNER_CUE.search(prefix)
+        or _FEARED_CUE.search(prefix)
+        or _CONSENT_CUE.search(prefix)
+        or _ATTENDS_CUE.search(prefix)
+    ):
         return "partner"
     if venue and _VENUE_CUE.search(prefix):
         return "recipient"

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from bot import cli as bot_cli
+from bot import rules_cli
+from bot.covenant import cli as covenant_cli
 from evals import eval_cli
 from ingest.cli import ingest
 from kb import cli as kb_cli
@@ -21,6 +23,8 @@ app = typer.Typer(
 )
 app.command(help="Build the knowledge base: --from DIR, the official sources, or FILES to add.")(ingest)
 app.add_typer(kb_cli.app, name="kb")
+app.add_typer(rules_cli.app, name="rules")
+app.add_typer(covenant_cli.app, name="convenant")
 app.registered_commands.extend(bot_cli.app.registered_commands)
 app.add_typer(eval_cli.app, name="eval")
 

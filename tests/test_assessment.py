@@ -264,8 +264,9 @@ CASES: list[tuple[str, set[str], list[str], str]] = [
         "Wmo 2015 art. 1.1.1",
     ),
     (
+        # AVG overweging 42-43: dependency makes consent doubtful, not void (issue 12 finding 7)
         "Can we rely on a victim's consent to share her data with partners when she depends on our shelter?",
-        {"mag_niet"},
+        {"hangt_af"},
         ["AVG art. 4"],
         "AVG art. 4 sub 11",
     ),
@@ -342,7 +343,9 @@ def test_english_question_gets_english_texts(assessor: Assessor) -> None:
     refused = assessor.assess(
         "Can a shelter tell the police about a resident's addiction without her consent?"
     )
-    assert (refused.verdict, refused.summary[:23]) == ("mag_niet", "No, not without consent")
+    # issue 12 finding 8: to the police without consent, conflict van plichten weighs the same for every
+    # secrecy duty
+    assert (refused.verdict, refused.summary[:31]) == ("hangt_af", "That depends on consent or a co")
     assert all(step.title and "Bijzondere" not in step.title for step in result.steps)
     assert {"AVG art. 9 lid 1", "Wmo 2015 art. 5.3.3 lid 1"} <= set(result.keys)
 

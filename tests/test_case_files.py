@@ -33,9 +33,9 @@ def error_for(path: Path) -> str:
 
 def test_the_gold_set_loads_with_unique_ids_and_history_turns() -> None:
     cases = load_cases(GOLD)
-    assert len(cases) == 142
-    assert len({case.id for case in cases}) == 142
-    assert sum(bool(case.history) for case in cases) == 10
+    assert len(cases) == 181
+    assert len({case.id for case in cases}) == 181
+    assert sum(bool(case.history) for case in cases) == 11
     by_id = {case.id: case for case in cases}
     follow_up = by_id["vv-04"]
     assert follow_up.verdict == ["mag", "mag_mits"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.parameters import load_parameters
 from bot.rules import load_rulebook
 from ingest.readers.bwb_xml import BwbXmlReader
 from ingest.readers.formex import FormexReader
@@ -104,3 +105,21 @@ def test_provisions_outside_the_corpus_are_named_in_findings_not_keys() -> None:
     findings = " ".join(rule.finding.nl for rule in book.rules)
     assert "niet in de kennisbank" in findings
     assert "B8/3" in findings and "conflict van plichten" in findings.lower()
+
+
+def test_every_legal_threshold_names_existing_provisions(passages: dict[str, Passage]) -> None:
+    """kb/assessment/_parameters.yaml: each age threshold points at the provisions that set it."""
+    ages = load_parameters().ages
+    assert {"geheimhouding_toestemming", "avg_toestemming", "meerderjarig"} <= set(ages)
+    missing = {
+        name: key for name, age in ages.items() for key in age.provisions if not resolves(key, passages)
+    }
+    assert missing == {}
+
+
+def test_every_declared_fact_names_existing_provisions(passages: dict[str, Passage]) -> None:
+    from bot.fact_catalog import load_fact_catalog
+
+    facts = load_fact_catalog().facts
+    missing = {name: key for name, fact in facts.items() for key in fact.legal if not resolves(key, passages)}
+    assert missing == {}

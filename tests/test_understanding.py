@@ -384,3 +384,69 @@ def test_chain_jargon_and_scope(question: str, expected: dict[str, Any]) -> None
             assert value in getattr(found, name[:-4]), (name, getattr(found, name[:-4]))
         else:
             assert getattr(found, name) == value, (name, getattr(found, name))
+
+
+# AVG art. 4 sub 1, overweging 26: 'anoniem' next to an identifier is no anonymity (issue 12 finding 1).
+IDENTIFIER_READINGS = [
+    ("We willen de casus anoniem inbrengen, maar wel met haar geboortedatum en het adres van de flat "
+     "erbij.", True),
+    ("Zonder naam, hoor: een 15-jarige Bulgaarse die in de kapsalon op de hoek werkt. Mag ik dat "
+     "melden?", True),
+    ("Ik stuur het anoniem door, alleen met het kenteken van het busje en zijn telefoonnummer.", True),
+    ("Mag ik dit anoniem bespreken, dus zonder naam, adres of geboortedatum?", False),
+    ("We delen alleen geanonimiseerde totaalcijfers over het aantal aanmeldingen.", False),
+    ("Could I pass this on anonymously, including her date of birth and a photo?", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "named"), IDENTIFIER_READINGS, ids=[q[:50] for q, _ in IDENTIFIER_READINGS]
+)
+def test_identifiers_named_beside_anonymity_are_read(question: str, named: bool) -> None:
+    found = read_question(question)
+    assert found.anonymous
+    assert ("identifiers" in found.signals) is named, found.signals
+
+
+# Round 4 held-out (dev) reading gaps, in other words: location data make a person identifiable (AVG art. 4
+# sub 1); who asks and who gives when the speaker is addressed ('vraagt ons (gemeente)', 'weigert mij ... te
+# geven'); a school only named as where a child goes is no party; a mentor of a living group is youth care; a
+# parent named as the exploiter (Jeugdwet art. 7.3.11 lid 3); a destruction request said in the passive (Wmo
+# 2015 art. 5.3.5).
+ROUND4_READINGS: list[tuple[str, dict[str, Any], list[str]]] = [
+    ("De IND beoordeelt een verlenging en vraagt ons (gemeente) of de vrouw nog in de opvang woont. Mogen "
+     "we dat beantwoorden?", {"sender": "gemeente", "recipients": ["ind"], "intents": ["share"]}, []),
+    ("Ik ben wijkagent. De jeugdzorginstelling weigert mij gegevens over een jongen van 15 te geven. Mag "
+     "dat zomaar?",
+     {"sender": "jeugdhulp", "recipients": ["politie"]}, []),
+    ("Mag ik in het casusoverleg iets vertellen over een vrouw wier zoontje op de basisschool "
+     "zit?",
+     {"sender": "", "recipients": ["casusoverleg"]}, []),
+    ("Ik wil een Poolse man, 41, die aan de Dorpsstraat woont, anoniem bespreken in het "
+     "netwerkoverleg.",
+     {"anonymous": True}, ["identifiers"]),
+    ("Haar moeder dwingt haar om met mannen mee te gaan. Mag ik de moeder bellen?", {},
+     ["family_perpetrator"]),
+    ("Ik ben mentor op een leefgroep. Mag ik de voogd vertellen hoe het gaat?",
+     {"sender": "jeugdhulp", "recipients": ["gecertificeerde_instelling"]}, []),
+    ("Ik ben mentor van een leerling van 14. Mag ik de gemeente informeren?", {"sender": "school"},
+     []),
+    ("Cliënte wil dat alles over haar vernietigd wordt. Moet de opvang dat doen?", {"intents": ["rights"]},
+     ["erasure_request"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "signals"), ROUND4_READINGS, ids=[q[:50] for q, _, _ in ROUND4_READINGS]
+)
+def test_round4_readings(question: str, expected: dict[str, Any], signals: list[str]) -> None:
+    found = read_question(question)
+    for name, value in expected.items():
+        assert getattr(found, name) == value, (name, getattr(found, name))
+    for signal in signals:
+        assert signal in found.signals, found.signals
+
+
+def test_a_parent_who_only_lets_something_know_is_no_exploiter() -> None:
+    found = read_question("De vader laat weten dat hij het dossier wil zien.")
+    assert "family_perpetrator" not in found.signals
