@@ -23,7 +23,9 @@ VERDICTS: tuple[str, ...] = get_args(Verdict)
 #: `buiten_bereik` and `hangt_af` are the answers that abstain from a yes/no.
 ABSTAINING = frozenset({"buiten_bereik", "hangt_af"})
 _KEY_FIELDS = ("must_cite", "cite_any", "must_not_cite")
-_FIELDS = {"id", "question", "verdict", "history", *_KEY_FIELDS}
+#: `facts` (what a careful reader understands from the question) and `note` (the provision that settles it)
+#: document a case for people and for the understanding measurement; the grader does not read them.
+_FIELDS = {"id", "question", "verdict", "history", "facts", "note", *_KEY_FIELDS}
 _TURN_FIELDS = {"question", "answer_verdict"}
 
 
@@ -49,6 +51,8 @@ class Case(BaseModel):
     cite_any: list[str] = Field(default_factory=list)
     must_not_cite: list[str] = Field(default_factory=list)
     history: list[HistoryTurn] = Field(default_factory=list)
+    facts: dict[str, Any] = Field(default_factory=dict, description="Expected understanding (documentation).")
+    note: str = ""
     file: str = Field("", description="The file the case was read from.")
 
     @property

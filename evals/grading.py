@@ -55,6 +55,18 @@ class CaseResult(BaseModel):
     def abstained(self) -> bool:
         return self.verdict in ABSTAINING
 
+    @property
+    def dangerous(self) -> bool:
+        """FORMAT.md: a yes where every accepted verdict is no/depends/out of scope (unlawful sharing), or a
+        no where every accepted verdict is a yes (the unjustified refusal that feeds koudwatervrees)."""
+        return dangerous_direction(self.verdict, self.expected)
+
+    @property
+    def wrong_refusal(self) -> bool:
+        """FORMAT.md: buiten_bereik where the case accepts something else."""
+        refused = self.verdict == "buiten_bereik"
+        return bool(self.expected) and refused and "buiten_bereik" not in self.expected
+
 
 class Totals(BaseModel):
     cases: int
@@ -70,6 +82,9 @@ class Totals(BaseModel):
     unsupported_rate: float | None = Field(description="Unsupported citations / all citations.")
     abstention_precision: float | None
     abstention_recall: float | None
+    dangerous_errors: int = Field(0, description="Answers wrong in the dangerous direction (target 0).")
+    dangerous_ids: list[str] = Field(default_factory=list)
+    wrong_refusals: int = 0
     latency_p50_ms: float | None
     latency_p95_ms: float | None
     errors: int
@@ -202,10 +217,26 @@ def summarize(results: Sequence[CaseResult]) -> Totals:
         unsupported_rate=ratio(bad, citations),
         abstention_precision=precision,
         abstention_recall=recall,
+        dangerous_errors=sum(r.dangerous for r in graded),
+        dangerous_ids=[r.id for r in graded if r.dangerous],
+        wrong_refusals=sum(r.wrong_refusal for r in graded),
         latency_p50_ms=percentile(latencies, 50),
         latency_p95_ms=percentile(latencies, 95),
         errors=sum(bool(r.error) for r in results),
     )
+
+
+YES = frozenset({"mag", "mag_mits"})
+NO_OR_DEPENDS = frozenset({"mag_niet", "hangt_af", "buiten_bereik"})
+
+
+def dangerous_direction(verdict: str, expected: Sequence[str]) -> bool:
+    """A yes where the law says no or depends, or a no where the law says yes (FORMAT.md)."""
+    if not expected or not verdict:
+        return False
+    if verdict in YES:
+        return set(expected) <= NO_OR_DEPENDS
+    return verdict == "mag_niet" and set(expected) <= YES
 
 
 def abstention(results: Sequence[CaseResult]) -> tuple[float | None, float | None]:

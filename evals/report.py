@@ -102,6 +102,10 @@ def totals_rows(totals: Totals) -> list[list[str]]:
          f"{totals.unsupported_citations} of {totals.citations} ({pct(totals.unsupported_rate)})"],
         ["abstention precision / recall",
          f"{pct(totals.abstention_precision)} / {pct(totals.abstention_recall)}"],
+        ["dangerous-direction errors",
+         str(totals.dangerous_errors)
+         + (f" ({', '.join(totals.dangerous_ids)})" if totals.dangerous_ids else "")],
+        ["wrong refusals (buiten_bereik)", str(totals.wrong_refusals)],
         ["latency p50 / p95", f"{ms(totals.latency_p50_ms)} / {ms(totals.latency_p95_ms)}"],
         ["engine errors", str(totals.errors)],
     ]  # fmt: skip

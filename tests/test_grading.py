@@ -250,3 +250,15 @@ def test_cli_refuses_a_bad_case_file_with_exit_code_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["cases", str(bad)])
     assert result.exit_code == 2
     assert "case 'z-1'" in result.output and "'ja'" in result.output
+
+
+def test_dangerous_direction_is_a_yes_against_no_or_a_no_against_yes() -> None:
+    from evals.grading import dangerous_direction
+
+    assert dangerous_direction("mag", ["mag_niet"])
+    assert dangerous_direction("mag_mits", ["hangt_af", "mag_niet"])
+    assert dangerous_direction("mag_niet", ["mag", "mag_mits"])
+    assert not dangerous_direction("mag_mits", ["hangt_af", "mag_mits"])  # accepted
+    assert not dangerous_direction("hangt_af", ["mag"])  # wrong, but asks instead of deciding
+    assert not dangerous_direction("mag_niet", ["hangt_af", "mag_mits"])  # wrong, not every accepted is yes
+    assert not dangerous_direction("mag", [])  # not graded
