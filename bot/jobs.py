@@ -9,6 +9,8 @@ and the staged file is removed either way.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import queue
 import re
@@ -30,6 +32,8 @@ from kb.settings import Settings
 JobStatus = Literal["queued", "running", "done", "failed"]
 MAX_LINES = 40
 MAX_JOBS = 50
+INGEST_NICENESS = 10
+MAX_NAME_CHARS = 100  #: longest stored file name; longer names are shortened (with a hash, to stay distinct)
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -69,14 +73,17 @@ def _flatten(values: Mapping[str, Any], prefix: str, env: dict[str, str]) -> Non
 
 
 def safe_pdf_name(filename: str, content: bytes) -> str:
-    """A file name safe to write, for content that is a PDF; UploadError otherwise."""
+    """A file name safe to write (ASCII, at most MAX_NAME_CHARS), for content that is a PDF; UploadError
+    otherwise. A longer name keeps its start and gets a short hash of the whole name."""
+    shown = filename if len(filename) <= 80 else filename[:60] + "…"
     base = _SAFE_NAME.sub("-", Path(filename.replace("\\", "/")).name).strip(".-")
-    if not base.lower().endswith(".pdf"):
-        raise UploadError(
-            f"'{filename}' is not a PDF file name: upload a covenant or guidance document (.pdf)"
-        )
+    if not base.lower().endswith(".pdf") or base.lower() == "pdf":
+        raise UploadError(f"'{shown}' is not a PDF file name: upload a covenant or guidance document (.pdf)")
     if not content.startswith(b"%PDF-"):
-        raise UploadError(f"'{filename}' does not start with %PDF-: the file is not a PDF (or is damaged)")
+        raise UploadError(f"'{shown}' does not start with %PDF-: the file is not a PDF (or is damaged)")
+    if len(base) > MAX_NAME_CHARS:
+        digest = hashlib.sha256(base.encode()).hexdigest()[:8]
+        base = f"{base[: MAX_NAME_CHARS - 13].rstrip('.-')}-{digest}.pdf"
     return base
 
 
@@ -105,7 +112,12 @@ class IngestJobs:
         job = Job(id=secrets.token_hex(8), filename=name, created=_now())
         path = self.staging_dir / job.id / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            shutil.rmtree(path.parent, ignore_errors=True)
+            problem = f"'{name}' could not be saved ({exc.strerror}): try a shorter file name"
+            raise UploadError(problem) from exc
         with self._lock:
             self._jobs[job.id] = job
             while len(self._jobs) > MAX_JOBS:
@@ -164,6 +176,7 @@ class IngestJobs:
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=self._env, text=True,
             encoding="utf-8", errors="replace", bufsize=1,
         ) as process:  # fmt: skip
+            _lower_priority(process.pid)
             assert process.stdout is not None
             for raw in process.stdout:
                 for line in _ANSI.sub("", raw).split("\r"):
@@ -183,6 +196,14 @@ class IngestJobs:
             if job is not None:
                 for name, value in changes.items():
                     setattr(job, name, value)
+
+
+def _lower_priority(pid: int) -> None:
+    """Run the ingest at a lower CPU priority (nice +10) than the server, so answering and /healthz stay fast
+    while an upload is embedded. Set right after the start, before the ingest starts its worker threads
+    (which inherit it); a platform without it just runs the ingest at normal priority."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, pid, INGEST_NICENESS)
 
 
 def _now() -> str:

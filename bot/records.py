@@ -1,5 +1,9 @@
 """The decision record ("vastlegging"): one assessment as Markdown or PDF, with room for the professional's
-own motivation. Question, facts and motivation are scrubbed of obvious identifiers first (bot/scrub.py)."""
+own motivation. Question, facts and motivation are scrubbed of identifiers first (bot/scrub.py).
+
+The API makes records only from answers the server produced (bot/api/record_tokens.py); the motivation is
+the one part the user adds, and the record says so. Quotes from a covenant or guidance document are marked
+as such: they are not law."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from bot.answer import VERDICT_LABELS, Answer, Citation, Facts, Step
+from bot.compose import GUIDANCE_TYPES
 from bot.scrub import scrub
 from kb.citations import article_level
 
@@ -22,11 +27,14 @@ LABELS = {
     "title": "Vastlegging afweging gegevensdeling",
     "meta": "Datum: {date} · Kennisbank: {build}",
     "disclaimer": "Hulpmiddel bij een afweging, geen juridisch advies. Het oordeel is van de professional. "
-    "BSN, telefoonnummers, e-mailadressen, postcodes en IBAN's zijn automatisch verwijderd.",
+    "BSN, V-nummers, telefoonnummers, e-mailadressen, adressen, postcodes, data, IBAN's en namen zijn "
+    "automatisch verwijderd (voor zover herkend).",
     "question": "Vraag", "facts": "Feiten zoals begrepen", "verdict": "Oordeel", "conditions": "Voorwaarden",
     "clarify": "Open vragen", "steps": "Afweging", "record": "Wat leg je vast", "escalate": "Bij twijfel",
     "sources": "Bronnen", "version": "versie", "not_cited": "niet geciteerd",
-    "own": "Eigen motivering van de professional", "decision": "Besluit: ☐ wel delen  ☐ niet delen  "
+    "own": "Eigen motivering van de professional",
+    "own_note": "Door de professional zelf ingevuld; niet door Deelwijzer gecontroleerd.",
+    "not_law": "{kind}, geen wettekst", "decision": "Besluit: ☐ wel delen  ☐ niet delen  "
     "☐ voorleggen aan de FG / privacy officer", "name": "Naam en functie:", "signed": "Datum besluit:",
     "yes": "ja", "no": "nee", "unknown": "onbekend", "empty": "(niet ingevuld)",
 }  # fmt: skip
@@ -148,12 +156,21 @@ def _citation_for(key: str, citations: list[Citation]) -> Citation | None:
 def _provision_line(key: str, citation: Citation | None) -> str:
     if citation is None:
         return f"{key} ({LABELS['not_cited']})"
-    return f"{key} ({LABELS['version']} {citation.source_version})"
+    marker = f", {_not_law(citation)}" if citation.source_type in GUIDANCE_TYPES else ""
+    return f"{key} ({LABELS['version']} {citation.source_version}{marker})"
+
+
+def _not_law(citation: Citation) -> str:
+    return LABELS["not_law"].format(kind=citation.source_type)
 
 
 def _sources(citations: list[Citation]) -> list[Block]:
     version = LABELS["version"]
-    lines = [f"{c.key} ({version} {c.source_version}, {c.source_type}) {c.url}".strip() for c in citations]
+    lines = [
+        f"{c.key} ({version} {c.source_version}, "
+        f"{_not_law(c) if c.source_type in GUIDANCE_TYPES else c.source_type}) {c.url}".strip()
+        for c in citations
+    ]
     return _listed(LABELS["sources"], lines, "item")
 
 
@@ -161,6 +178,7 @@ def _own_fields(motivation: str) -> list[Block]:
     own = _clean(motivation)
     return [
         Block("heading", LABELS["own"]),
+        Block("note", LABELS["own_note"]),
         Block("text", own or "…" * 3),
         Block("field", LABELS["decision"]),
         Block("field", f"{LABELS['name']} …………………………………………"),

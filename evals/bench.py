@@ -201,8 +201,10 @@ def bench_server(args: argparse.Namespace, root: Path, log: Any) -> dict[str, An
     command = [sys.executable, "-m", "evals.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        from evals.stress import wait_ready  # httpx only when the server is measured
+
         base = f"http://127.0.0.1:{port}"
-        _wait_ready(base, server)
+        wait_ready(base, server)
         questions = [q for q, h, _ in _questions(args) if not h][:SERVER_REQUESTS]
         with httpx.Client(base_url=base, timeout=120) as client:
             for question in questions:
@@ -213,22 +215,6 @@ def bench_server(args: argparse.Namespace, root: Path, log: Any) -> dict[str, An
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def _wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 300) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"`deelwijzer serve` exited with code {server.returncode} before it answered")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"`deelwijzer serve` did not answer /healthz within {timeout:.0f} s")
 
 
 def _proc_status(pid: int) -> dict[str, float]:

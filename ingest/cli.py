@@ -110,6 +110,12 @@ def _print_report(report: IngestReport) -> None:
         console.print(f"skipped {skipped.path}: {skipped.reason}")
     for ignored in report.ignored:
         console.print(f"ignored {ignored.path}: {ignored.reason}")
+    for key, signals in report.flagged:
+        console.print(
+            f"[yellow]warning:[/yellow] {key} reads like instructions to an assistant "
+            f"({', '.join(signals)}); it is kept as document text and never followed — check the document",
+            highlight=False,
+        )
     state = f"build {result.manifest.build_id} in service" if result.written else "knowledge base unchanged"
     console.print(
         f"{result.plan.summary()} — {state} (files parsed: {report.parsed}, reused: {report.reused})"

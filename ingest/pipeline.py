@@ -1,16 +1,22 @@
 """The ingest: files -> documents -> a new knowledge-base build, swapped in atomically.
 
 A folder ingest (`--from DIR`) is the complete set: the corpus folder, the project's guidance notes and the
-user's uploads; what is no longer there is removed. A file ingest (`ingest FILE...`) adds or replaces those
-documents and keeps everything else. Files whose bytes and reader are unchanged are not parsed again: their
-passages come from the build in service.
+user's uploads (<data_dir>/uploads); what is no longer there is removed. A file ingest (`ingest FILE...`)
+adds or replaces those documents and keeps everything else; its files are copied into the uploads folder
+before the build, so every later folder ingest includes them. Files whose bytes and reader are unchanged
+are not parsed again: their passages come from the build in service.
+
+Ingests of one data dir run one at a time (a lock held from reading the build in service to putting the new
+one in service): a folder ingest that starts while an upload is being ingested waits for it, and then keeps
+the upload, instead of building from a state without it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +25,7 @@ from ingest.errors import NotASourceFile
 from ingest.readers.catalog import all_readers, preference
 from kb.builds import PASSAGES_FILE, BuildResult, build_path, current_manifest, write_build
 from kb.embedding import Embedder
+from kb.injection import flagged_passages
 from kb.knowledge_base import BuildManifest, DocumentRecord
 from kb.local_kb import load_passages
 from kb.passages import Document, Passage
@@ -26,6 +33,7 @@ from kb.registry import GUIDANCE_DIR, Registry, load_registry
 from kb.settings import Settings
 
 CHUNKER_VERSION = "lid/1"
+INGEST_LOCK = "ingest.lock"
 Progress = Callable[[int, int], None]
 
 
@@ -37,6 +45,7 @@ class IngestReport:
     superseded: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (path, kept document id)
     parsed: int = 0
     reused: int = 0
+    flagged: list[tuple[str, list[str]]] = field(default_factory=list)  # (key, signals) of new documents
 
 
 @dataclass
@@ -48,6 +57,7 @@ class _Collected:
     superseded: list[tuple[str, str]] = field(default_factory=list)
     parsed: int = 0
     reused: int = 0
+    flagged: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def uploads_dir(settings: Settings) -> Path:
@@ -64,13 +74,14 @@ def ingest_folder(
 ) -> IngestReport:
     """Build from a corpus folder plus the guidance notes and uploads; the folder is the complete set."""
     readers = all_readers(settings.ingest.max_file_bytes)
-    previous = _Previous(settings)
-    collected = _Collected()
-    for folder in (corpus_dir, GUIDANCE_DIR, uploads_dir(settings)):
-        if folder.is_dir():
-            for item in scan_folder(folder, readers, settings.ingest.max_file_bytes):
-                _collect(item, collected, previous, load_registry())
-    return _build(settings, embedder, collected, readers_names(readers), force, progress)
+    with ingest_lock(settings):
+        previous = _Previous(settings)
+        collected = _Collected()
+        for folder in (corpus_dir, GUIDANCE_DIR, uploads_dir(settings)):
+            if folder.is_dir():
+                for item in scan_folder(folder, readers, settings.ingest.max_file_bytes):
+                    _collect(item, collected, previous, load_registry())
+        return _build(settings, embedder, collected, readers_names(readers), force, progress)
 
 
 def ingest_files(
@@ -82,19 +93,35 @@ def ingest_files(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Add or replace the documents in `files`; keep every other document of the build in service.
-    The files are kept in the uploads folder so later folder ingests include them."""
+    The files are copied into the uploads folder (before the build) so later folder ingests include them."""
     readers = all_readers(settings.ingest.max_file_bytes)
     candidates = explicit_files(files, readers, settings.ingest.max_file_bytes)
-    new = _Collected()
-    for candidate in candidates:
-        _collect(candidate, new, _Previous(None), load_registry(), strict=True)
-    collected = _Previous(settings).as_collected()
-    collected.documents.update(new.documents)
-    collected.file_hashes.update(new.file_hashes)
-    report = _build(settings, embedder, collected, readers_names(readers), force, progress)
+    with ingest_lock(settings):
+        new = _Collected()
+        for candidate in candidates:
+            _collect(candidate, new, _Previous(None), load_registry(), strict=True)
+        _keep_uploads(settings, [c.path for c in candidates if not _inside(c.path, uploads_dir(settings))])
+        collected = _Previous(settings).as_collected()
+        collected.documents.update(new.documents)
+        collected.file_hashes.update(new.file_hashes)
+        report = _build(settings, embedder, collected, readers_names(readers), force, progress)
     report.parsed = new.parsed
-    _keep_uploads(settings, [c.path for c in candidates if not _inside(c.path, uploads_dir(settings))])
+    report.flagged = new.flagged
     return report
+
+
+@contextlib.contextmanager
+def ingest_lock(settings: Settings) -> Iterator[None]:
+    """One ingest at a time per data dir, waiting for a running one; the OS drops it when a process dies."""
+    settings.kb_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock
+        yield
+        return
+    with (settings.kb_dir / INGEST_LOCK).open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def readers_names(readers: Sequence[object]) -> list[str]:
@@ -126,6 +153,7 @@ def _build(
         superseded=collected.superseded,
         parsed=collected.parsed,
         reused=collected.reused,
+        flagged=collected.flagged,
     )
 
 
@@ -150,6 +178,7 @@ def _collect(
             collected.report_skipped.append(skipped)
             return
         collected.parsed += 1
+        collected.flagged += [(p.key, signals) for p, signals in flagged_passages(document.passages)]
     else:
         collected.reused += 1
     _add(collected, document, digest)

@@ -60,6 +60,13 @@ class RetrievalSettings(BaseModel):
     k: int = Field(8, ge=1, le=100, description="Passages returned per search.")
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
     candidates: int = Field(100, description="Candidates taken from each of BM25 and dense before fusion.")
+    lexical_weight: float = Field(1.0, ge=0, description="BM25's weight in the fusion (dense has 1).")
+    lexical_weight_named: float = Field(
+        2.0, ge=0, description="BM25's weight when the question names a provision ('artikel 19 Wpg')."
+    )
+    article_support: float = Field(
+        0.5, ge=0, description="Share of the other found lids' scores that each lid of an article gains."
+    )
 
 
 class LlmSettings(BaseModel):
@@ -83,6 +90,63 @@ class ServerSettings(BaseModel):
     max_request_bytes: int = Field(2_000_000, description="Largest accepted request body (uploads excepted).")
     max_upload_bytes: int = Field(50_000_000, description="Largest accepted upload.")
     max_question_chars: int = Field(2000, description="Longest accepted question.")
+    switch_interval_ms: float = Field(
+        1.0,
+        gt=0,
+        description="How long a worker thread may hold the interpreter before the event loop gets a turn "
+        "(Python's default is 5 ms); shorter keeps /healthz and light requests fast while answers run.",
+    )
+    answer_workers: int = Field(
+        2,
+        ge=1,
+        description="Answers and PDF records computed at the same time; more wait their turn, so health "
+        "checks and light requests stay fast under load.",
+    )
+    record_key: str = Field(
+        "",
+        description="Secret that signs the answers records are made from; empty = a random key per process "
+        "(records then work only for answers of the same server process). Set the same value on every "
+        "worker behind one address.",
+    )
+
+
+class LimitSettings(BaseModel):
+    """Caps on everything a client sends; a request over a cap gets 422 naming the field and the limit."""
+
+    history_turns: int = Field(20, ge=0, description="Earlier turns accepted in `history` (/api/ask).")
+    turn_chars: int = Field(2000, ge=1, description="Characters per earlier turn (question and facts).")
+    history_chars: int = Field(
+        10_000, ge=0, description="Characters of all earlier turns together; chat keeps the newest within it."
+    )
+    fact_items: int = Field(20, ge=0, description="Items in a list of a turn's facts (e.g. `data`).")
+    messages: int = Field(50, ge=1, description="Messages per /v1/chat/completions request.")
+    message_chars: int = Field(
+        20_000, ge=1, description="Characters per assistant/system message (user messages: `turn_chars`)."
+    )
+    feedback_comment_chars: int = Field(2000, ge=0, description="Characters of a feedback comment.")
+    feedback_question_chars: int = Field(2000, ge=0, description="Characters of the question sent along.")
+    feedback_keys: int = Field(30, ge=0, description="Citation keys in one feedback.")
+    key_chars: int = Field(120, ge=1, description="Characters of one citation key.")
+    id_chars: int = Field(100, ge=1, description="Characters of an id (answer id, conversation id, build).")
+    motivation_chars: int = Field(10_000, ge=0, description="Characters of a record's own motivation.")
+    record_token_chars: int = Field(200_000, ge=1, description="Characters of a record token.")
+    record_token_age_s: int = Field(86_400, ge=1, description="How long an answer can be made into a record.")
+    feedback_rows: int = Field(10_000, ge=1, description="Feedback kept; the oldest go first beyond this.")
+    unanswered_rows: int = Field(2_000, ge=1, description="Unsettled fact patterns kept; oldest go first.")
+
+
+class RateLimitSettings(BaseModel):
+    """Requests per minute per client address (token bucket: the full minute may come as one burst);
+    0 switches a limit off. Over the limit: 429 with Retry-After."""
+
+    asks_per_minute: int = Field(120, ge=0, description="/api/ask, /api/chat and /v1/chat/completions.")
+    feedback_per_minute: int = Field(20, ge=0, description="/api/feedback.")
+    records_per_minute: int = Field(30, ge=0, description="/api/records.")
+    uploads_per_minute: int = Field(10, ge=0, description="Beheer uploads.")
+    admin_failures_per_minute: int = Field(
+        10, ge=0, description="Wrong Beheer tokens; past it every Beheer request of that client waits."
+    )
+    clients: int = Field(10_000, ge=1, description="Client addresses tracked (least recent dropped).")
 
 
 class Settings(BaseSettings):
@@ -101,6 +165,8 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
 
     models_folder: Path | None = Field(
         None,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from bot.answer import Facts
 from bot.feedback import FeedbackIn, FeedbackStore
 
 BSN = "111222333"
@@ -63,15 +64,22 @@ def test_unknown_reason_is_refused() -> None:
         FeedbackIn(rating="down", reason="boos")  # type: ignore[arg-type]
 
 
-def test_unanswered_questions_are_counted_by_normalised_scrubbed_text(store: FeedbackStore) -> None:
-    store.count_unanswered(f"Mag ik BSN {BSN} delen met de buurman?", "buiten_bereik")
-    store.count_unanswered("mag ik bsn 123456782   delen met de BUURMAN?", "buiten_bereik")
-    store.count_unanswered("Mag ik dit delen met het COA?", "hangt_af")
-    store.count_unanswered("Mag ik dit delen met de politie?", "mag_mits")  # answered: not counted
+def test_unanswered_answers_are_counted_by_their_facts_not_their_text(store: FeedbackStore) -> None:
+    coa = Facts(sender="hulpverlener", recipient="coa", data=["gezondheid"], minor=True)
+    store.count_unanswered(coa, "hangt_af")
+    store.count_unanswered(coa, "hangt_af")
+    store.count_unanswered(Facts(), "buiten_bereik")
+    store.count_unanswered(Facts(recipient="politie"), "mag_mits")  # settled: not counted
     top = store.top_unanswered()
-    assert [(q.question, q.verdict, q.count) for q in top] == [
-        ("mag ik bsn [bsn] delen met de buurman?", "buiten_bereik", 2),
-        ("mag ik dit delen met het coa?", "hangt_af", 1),
+    assert [(p.verdict, p.sender, p.recipient, p.data, p.minor, p.gaps, p.count) for p in top] == [
+        ("hangt_af", "hulpverlener", "coa", "gezondheid", "ja", ["purpose"], 2),
+        ("buiten_bereik", "", "", "", "", ["sender", "recipient", "data", "purpose"], 1),
     ]
-    assert BSN.encode() not in _file_bytes(store.path.parent)
     assert b"politie" not in _file_bytes(store.path.parent)
+
+
+def test_a_fact_that_is_not_a_vocabulary_id_is_not_kept(store: FeedbackStore) -> None:
+    store.count_unanswered(Facts(sender="Jan Jansen 0612345678", recipient="gemeente"), "hangt_af")
+    [pattern] = store.top_unanswered()
+    assert (pattern.sender, pattern.recipient) == ("?", "gemeente")
+    assert b"Jansen" not in _file_bytes(store.path.parent)

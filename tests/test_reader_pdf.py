@@ -188,15 +188,19 @@ def test_password_protected_pdf(covenant: Path, registry: Registry, tmp_path: Pa
     assert "remove the password" in message
 
 
-def test_owner_password_only_still_reads(covenant: Path, registry: Registry, tmp_path: Path) -> None:
+def test_encrypted_pdf_with_empty_user_password_is_refused(
+    covenant: Path, registry: Registry, tmp_path: Path
+) -> None:
+    """The README promises encrypted PDFs are refused: also one that opens without a password."""
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(covenant))
     writer.encrypt(user_password="", owner_password="eigenaar")
     path = tmp_path / "alleen-eigenaar.pdf"
     with path.open("wb") as handle:
         writer.write(handle)
 
-    document = PdfReader().read(path, registry)
-    assert SENTENCE in document.passages[1].text
+    message = read_error(path, registry)
+    assert "the PDF is encrypted" in message and "opens without a password" in message
+    assert "unencrypted copy" in message
 
 
 def test_truncated_pdf(covenant: Path, registry: Registry, tmp_path: Path) -> None:

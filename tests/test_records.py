@@ -74,7 +74,10 @@ def test_markdown_record_holds_the_assessment() -> None:
     # an article-level key in a step finds the lid-level citation; an uncited key says so
     assert "- UAVG art. 46 (versie 2026-09-01)\n  > “nummer dat ter identificatie”" in text
     assert "- Wpg art. 20 (niet geciteerd)" in text
-    assert "## Eigen motivering van de professional\n\nSpoed; BSN [BSN] nodig." in text
+    assert (
+        "## Eigen motivering van de professional\n\n_Door de professional zelf ingevuld; niet door "
+        "Deelwijzer gecontroleerd._\n\nSpoed; BSN [BSN] nodig." in text
+    )
 
 
 def test_pdf_record_contains_keys_as_text() -> None:

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from bot.api import openai_compat, routes_admin, routes_ask, routes_kb, routes_records
+from bot.api import (
+    openai_compat,
+    routes_admin,
+    routes_ask,
+    routes_covenants,
+    routes_facts,
+    routes_kb,
+    routes_records,
+)  # fmt: skip
 from bot.api.conversations import ConversationStore
 from bot.api.errors import install_error_handlers
+from bot.api.rate_limits import RateLimiter
+from bot.api.record_tokens import RecordTokens
 from bot.api.security import BodyLimit, SecurityHeaders
 from bot.api.state import AnswerEngine, AppState, Backend, PassageStore
 from bot.feedback import FeedbackStore
@@ -28,10 +39,20 @@ def create_app(
     """The app for `settings` (default: get_settings()). Without `engine` the real one is built on first
     use; without `kb` the engine's knowledge base is shown."""
     settings = settings or get_settings()
+    sys.setswitchinterval(settings.server.switch_interval_ms / 1000)
     app = FastAPI(title="Deelwijzer", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.deelwijzer = _state(settings, engine, kb)
     install_error_handlers(app)
-    for module in (routes_ask, routes_kb, routes_records, routes_admin, openai_compat):
+    routers = (
+        routes_ask,
+        routes_facts,
+        routes_kb,
+        routes_records,
+        routes_admin,
+        routes_covenants,
+        openai_compat,
+    )
+    for module in routers:
         app.include_router(module.router)
     _mount_web(app)
     server = settings.server
@@ -43,12 +64,17 @@ def create_app(
 
 
 def _state(settings: Settings, engine: AnswerEngine | None, kb: PassageStore | None) -> AppState:
+    limits = settings.limits
     return AppState(
         settings=settings,
         backend=Backend(settings, engine, kb),
-        conversations=ConversationStore(),
-        feedback=FeedbackStore(settings.data_dir / FEEDBACK_FILE),
+        conversations=ConversationStore(max_turns=limits.history_turns, max_chars=limits.history_chars),
+        feedback=FeedbackStore(
+            settings.data_dir / FEEDBACK_FILE, limits.feedback_rows, limits.unanswered_rows
+        ),
         jobs=IngestJobs(settings.data_dir / STAGING_DIR, env=settings_env(settings)),
+        rate_limiter=RateLimiter(settings.rate_limits),
+        record_tokens=RecordTokens(settings.server.record_key, limits.record_token_age_s),
     )
 
 

@@ -22,18 +22,21 @@ class Conversation:
 
 class ConversationStore:
     """Least recently used conversations are dropped past `max_conversations`; idle ones after
-    `max_age_s`; only the last `max_turns` turns of each are kept."""
+    `max_age_s`; only the last `max_turns` turns of each are kept, and of those only the newest whose
+    questions together stay within `max_chars` (the engine reads every earlier turn on each question)."""
 
     def __init__(
         self,
         max_conversations: int = 500,
         max_age_s: float = 3600.0,
         max_turns: int = 20,
+        max_chars: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.max_conversations = max_conversations
         self.max_age_s = max_age_s
         self.max_turns = max_turns
+        self.max_chars = max_chars
         self._clock = clock
         self._items: OrderedDict[str, Conversation] = OrderedDict()
         self._lock = threading.Lock()
@@ -55,7 +58,7 @@ class ConversationStore:
             found = self._items.get(conversation_id)
             if found is None:
                 return
-            found.turns = [*found.turns, turn][-self.max_turns :]
+            found.turns = newest_within([*found.turns, turn], self.max_turns, self.max_chars)
             found.touched = self._clock()
             self._items.move_to_end(conversation_id)
 
@@ -72,3 +75,15 @@ class ConversationStore:
     def _trim(self) -> None:
         while len(self._items) > self.max_conversations:
             self._items.popitem(last=False)
+
+
+def newest_within(turns: list[Turn], max_turns: int, max_chars: int) -> list[Turn]:
+    """The newest turns, at most `max_turns` of them and at most `max_chars` question characters."""
+    kept: list[Turn] = []
+    used = 0
+    for turn in reversed(turns[-max_turns:] if max_turns else []):
+        used += len(turn.question)
+        if used > max_chars:
+            break
+        kept.append(turn)
+    return kept[::-1]

@@ -14,15 +14,19 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from bot.answer import VERDICT_LABELS, Turn
+from bot.api.conversations import newest_within
 from bot.api.errors import ApiError
+from bot.api.rate_limits import rate_limited
 from bot.api.routes_ask import answer_question, app_state, checked_question
 from bot.api.sse import chunk_text
 from bot.compose import VERDICT_LABELS_EN, render_markdown
+from bot.inputs import ClientModel, check_chars, check_items
+from kb.settings import LimitSettings
 
 MODEL = "deelwijzer"
 CREATED = 1_767_225_600  # 2026-01-01, the model's "created" stamp
@@ -36,7 +40,7 @@ class ChatMessage(BaseModel):
     content: str | list[dict[str, Any]] | None = None
 
 
-class CompletionRequest(BaseModel):
+class CompletionRequest(ClientModel):
     model: str = MODEL
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
@@ -48,11 +52,14 @@ async def models() -> dict[str, Any]:
     return {"object": "list", "data": [model]}
 
 
-@router.post("/chat/completions", response_model=None)
+@router.post("/chat/completions", response_model=None, dependencies=[Depends(rate_limited("asks"))])
 async def completions(body: CompletionRequest, request: Request) -> dict[str, Any] | StreamingResponse:
     state = app_state(request)
+    limits = state.settings.limits
+    check_messages(body.messages, limits)
     question, history = question_and_history(body.messages)
     question = checked_question(question, state.settings.server.max_question_chars, "messages")
+    history = newest_within(history, limits.history_turns, limits.history_chars)
     completion_id = "chatcmpl-" + secrets.token_hex(12)
     answer = await answer_question(state, question, history, completion_id)
     content = render_markdown(answer)
@@ -65,6 +72,19 @@ async def completions(body: CompletionRequest, request: Request) -> dict[str, An
         ],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
     }  # fmt: skip
+
+
+def check_messages(messages: list[ChatMessage], limits: LimitSettings) -> None:
+    """At most `limits.messages` messages; user messages (questions) at most `turn_chars` characters, other
+    messages (our own earlier replies, a system prompt) at most `message_chars`."""
+    check_items(messages, "messages", limits.messages)
+    for index, message in enumerate(messages):
+        where = f"messages.{index}"
+        check_chars(message.role, f"{where}.role", limits.id_chars)
+        if isinstance(message.content, list):
+            check_items(message.content, f"{where}.content", limits.messages)
+        cap = limits.turn_chars if message.role == "user" else limits.message_chars
+        check_chars(message_text(message), f"{where}.content", cap)
 
 
 def question_and_history(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
@@ -83,7 +103,8 @@ def question_and_history(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
 
 def message_text(message: ChatMessage) -> str:
     if isinstance(message.content, list):
-        return " ".join(str(part.get("text", "")) for part in message.content if part.get("type") == "text")
+        parts = (part.get("text", "") for part in message.content if part.get("type") == "text")
+        return " ".join(part if isinstance(part, str) else "" for part in parts)
     return message.content or ""
 
 

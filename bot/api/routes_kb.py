@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +20,9 @@ router = APIRouter()
 
 @router.get("/healthz")
 async def healthz(request: Request) -> dict[str, Any]:
-    manifest = await run_in_threadpool(app_state(request).backend.manifest)
+    """Answered in the event loop (no worker thread): the manifest is cached per build, so only the few bytes
+    naming the build in service are read, and health stays fast while answers keep the workers busy."""
+    manifest = app_state(request).backend.manifest()
     if manifest is None:
         return {"status": "ok", "knowledge_base": "none: run `deelwijzer ingest` first", "kb_build": None}
     passages = sum(record.passage_count for record in manifest.documents)
@@ -30,7 +32,7 @@ async def healthz(request: Request) -> dict[str, Any]:
 
 @router.get("/api/passages/{key:path}")
 async def passage(
-    key: str, request: Request, language: str = "nl", version: str | None = None
+    key: str, request: Request, language: Literal["nl", "en"] = "nl", version: str | None = None
 ) -> dict[str, Any]:
     """The stored passage holding `key` (a sub key gives its lid, with the sub-item's own text)."""
     kb = await run_in_threadpool(app_state(request).backend.kb)

@@ -1,37 +1,51 @@
 """Vastleggen and feedback: `POST /api/records` (decision record as a Markdown or PDF file) and
-`POST /api/feedback` (thumbs, reason, comment; stored scrubbed)."""
+`POST /api/feedback` (thumbs, reason, comment; stored scrubbed).
+
+A record is made from the `record_token` the server gave with the answer, never from an answer the client
+sends: the verdict, the citations and the question in the record are the ones the server produced. Only the
+motivation comes from the client, and the record marks it as the professional's own text."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from bot.answer import Answer
 from bot.api.errors import ApiError
+from bot.api.rate_limits import rate_limited
+from bot.api.record_tokens import RecordTokenError
 from bot.api.routes_ask import app_state
-from bot.feedback import FeedbackIn
+from bot.feedback import FeedbackIn, check_feedback
+from bot.inputs import ClientModel, check_chars
 from bot.records import RecordError, record_filename, record_markdown, record_pdf
 
 router = APIRouter()
 
 
-class RecordRequest(BaseModel):
-    answer: Answer
-    question: str = Field("", max_length=10_000)
-    motivation: str = Field("", max_length=20_000, description="The professional's own reasoning.")
+class RecordRequest(ClientModel):
+    record_token: str = Field(description="The `record_token` that came with the answer.")
+    motivation: str = Field("", description="The professional's own reasoning (marked as such).")
     format: Literal["pdf", "md"] = "pdf"
 
 
-@router.post("/api/records")
-async def records(body: RecordRequest) -> Response:
+@router.post("/api/records", dependencies=[Depends(rate_limited("records"))])
+async def records(body: RecordRequest, request: Request) -> Response:
+    state = app_state(request)
+    limits = state.settings.limits
+    check_chars(body.record_token, "record_token", limits.record_token_chars)
+    check_chars(body.motivation, "motivation", limits.motivation_chars)
+    try:
+        signed = state.record_tokens.open(body.record_token)
+    except RecordTokenError as exc:
+        message = f"Vastleggen kan alleen van een antwoord van deze server: {exc}. Stel de vraag opnieuw."
+        raise ApiError(422, "invalid_record_token", message, "record_token") from None
     if body.format == "md":
-        text = record_markdown(body.answer, body.question, body.motivation)
+        text = record_markdown(signed.answer, signed.question, body.motivation)
         return _attachment(text.encode("utf-8"), "text/markdown; charset=utf-8", record_filename("md"))
     try:
-        data = await run_in_threadpool(record_pdf, body.answer, body.question, body.motivation)
+        data = await state.run_heavy(record_pdf, signed.answer, signed.question, body.motivation)
     except RecordError as exc:
         raise ApiError(500, "record_unavailable", str(exc), "format") from None
     return _attachment(data, "application/pdf", record_filename("pdf"))
@@ -42,7 +56,9 @@ def _attachment(data: bytes, media_type: str, filename: str) -> Response:
     return Response(data, media_type=media_type, headers=headers)
 
 
-@router.post("/api/feedback", status_code=201)
+@router.post("/api/feedback", status_code=201, dependencies=[Depends(rate_limited("feedback"))])
 async def feedback(body: FeedbackIn, request: Request) -> dict[str, Any]:
-    entry = await run_in_threadpool(app_state(request).feedback.add, body)
+    state = app_state(request)
+    check_feedback(body, state.settings.limits)
+    entry = await run_in_threadpool(state.feedback.add, body)
     return {"id": entry.id, "stored_question": entry.question, "stored_comment": entry.comment}

@@ -10,6 +10,7 @@ from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.api.errors import ApiError, error_body
+from bot.api.rate_limits import client_of, limiter_of, too_many
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -130,13 +131,19 @@ async def _send_too_large(send: Send, limit: int) -> None:
 
 def require_admin(request: Request) -> None:
     """FastAPI dependency for Beheer routes: `Authorization: Bearer <server.admin_token>`, compared in
-    constant time. Without a configured token Beheer is closed (401)."""
+    constant time. Without a configured token Beheer is closed (401). A client past its limit of wrong
+    tokens gets 429 for every Beheer request until the bucket refills, so guessing stays slow."""
     token = request.app.state.deelwijzer.settings.server.admin_token
     if not token:
         raise ApiError(
             401, "admin_disabled",
             "Beheer staat uit: stel een token in (DEELWIJZER_SERVER__ADMIN_TOKEN) en herstart de server.",
         )  # fmt: skip
+    limiter, client = limiter_of(request), client_of(request)
+    wait = limiter.wait_time("admin_failures", client)
+    if wait:
+        raise too_many("admin_failures", limiter.per_minute["admin_failures"], wait)
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), token.encode()):
+        limiter.take("admin_failures", client)
         raise ApiError(401, "unauthorized", "Geen of een onjuist beheertoken: log opnieuw in bij Beheer.")

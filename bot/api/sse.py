@@ -1,5 +1,5 @@
 """The answer as server-sent events: `verdict` first, then `text` chunks of the composed Markdown, then
-`citations`, then `done` (conversation id and the whole answer, for records and feedback)."""
+`citations`, then `done` (conversation id, the whole answer for feedback, and the record token)."""
 
 from __future__ import annotations
 
@@ -29,14 +29,17 @@ def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
     return [*pieces, current] if current else pieces
 
 
-def answer_events(answer: Answer, conversation_id: str) -> list[tuple[str, dict[str, Any]]]:
+def answer_events(
+    answer: Answer, conversation_id: str, record_token: str = ""
+) -> list[tuple[str, dict[str, Any]]]:
     """(event name, data) in the order the client receives them."""
     events: list[tuple[str, dict[str, Any]]] = [
         ("verdict", {"verdict": answer.verdict, "label": verdict_label(answer)})
     ]
     events += [("text", {"text": piece}) for piece in chunk_text(render_markdown(answer))]
     events.append(("citations", {"citations": [c.model_dump() for c in answer.citations]}))
-    events.append(("done", {"conversation_id": conversation_id, "answer": answer.model_dump()}))
+    done = {"conversation_id": conversation_id, "answer": answer.model_dump(), "record_token": record_token}
+    events.append(("done", done))
     return events
 
 

@@ -134,12 +134,21 @@ _REEXPORT = "download or export the PDF again and check that it opens in a PDF v
 
 
 def _unlock(path: Path, pdf: pypdf.PdfReader) -> None:
-    if pdf.is_encrypted and pdf.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
+    """Encrypted PDFs are refused, also those that open without a password (an empty user password): the
+    encryption says the author restricts what may be done with the text."""
+    if not pdf.is_encrypted:
+        return
+    if pdf.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
         raise InvalidSourceError(
             str(path),
             "the PDF is password-protected",
             "remove the password (open it with the password, save an unprotected copy) and ingest that",
         )
+    raise InvalidSourceError(
+        str(path),
+        "the PDF is encrypted (it opens without a password, but its author restricted its use)",
+        "save or print an unencrypted copy (with the author's permission) and ingest that",
+    )
 
 
 def _describe(exc: Exception) -> str:
