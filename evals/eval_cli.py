@@ -16,6 +16,7 @@ from rich.table import Table
 
 from evals.beir import BeirError, load_beir
 from evals.case_files import CaseFileError, load_cases
+from evals.covenant_eval import covenants
 from evals.grading import CaseResult
 from evals.report import load_retrieval, ms, pct, totals_rows, write_report
 from evals.retrieval_eval import SYSTEMS, RetrievalReport, evaluate_beir
@@ -23,6 +24,7 @@ from evals.run_cases import CaseRun, Change, compare, count_changes, load_run, r
 from kb.errors import EmbedderMismatchError, NoKnowledgeBaseError
 
 app = typer.Typer(help="Evaluate: gold cases, retrieval on a BEIR folder, a report.", no_args_is_help=True)
+app.command(help="The covenant check against the test covenants' ground truth.")(covenants)
 out = Console()
 err = Console(stderr=True)
 
