@@ -50,6 +50,37 @@ class Facts(BaseModel):
     language: str = "nl"
 
 
+FactValue = str | list[str] | int | bool | None
+FactSource = Literal["question", "history", "guess", "given", "missing"]
+
+
+class UnderstoodFact(BaseModel):
+    """One fact of "Zo heb ik uw vraag begrepen": its value and how it was found."""
+
+    fact: str = Field(description="Fact id, as in the `facts` request field and GET /api/facts.")
+    label: str = Field(description="The fact's name in the answer's language.")
+    value: FactValue = None
+    value_label: str | list[str] | None = Field(None, description="Human label(s) from kb/vocabulary.")
+    source: FactSource = "missing"
+    words: str = Field("", description="The words of the question that gave it.")
+    options_ref: str = Field("", description="The fact id whose options GET /api/facts lists.")
+
+
+class ClarifyOption(BaseModel):
+    value: FactValue
+    label: str
+    verdict: Verdict = Field(description="The verdict when the fact has this value.")
+    preview: str = Field(description="One short line of that answer's summary.")
+
+
+class Clarify(BaseModel):
+    """The one question that settles a decisive fact the question leaves unknown or only guessed."""
+
+    fact: str
+    question: str
+    options: list[ClarifyOption] = Field(default_factory=list)
+
+
 class Answer(BaseModel):
     id: str = ""
     verdict: Verdict
@@ -68,6 +99,12 @@ class Answer(BaseModel):
     relies_on_guidance: bool = False
     removed_citations: int = Field(0, description="Citations dropped by verification (should stay 0).")
     kb_build: str = ""
+    understood: list[UnderstoodFact] = Field(
+        default_factory=list, description="What the question was understood to say, fact by fact."
+    )
+    clarify: Clarify | None = Field(
+        None, description="One targeted question when a decisive fact is unknown or only guessed."
+    )
 
 
 class Turn(BaseModel):
@@ -76,3 +113,6 @@ class Turn(BaseModel):
     question: str
     answer_verdict: str = ""
     facts: Facts | None = Field(None, description="The facts understood then, when the caller kept them.")
+    given: dict[str, FactValue] = Field(
+        default_factory=dict, description="Facts the user set (the `facts` request field) at that turn."
+    )

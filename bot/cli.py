@@ -20,9 +20,11 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
-from bot.answer import Turn
+from bot.answer import FactValue, Turn
 from bot.compose import render_markdown
 from bot.engine import Engine, build_engine
+from bot.fact_inputs import CORE_FACTS, check_facts
+from bot.inputs import InputError
 from bot.retrieval import Retrieved
 from kb.errors import EmbedderMismatchError, NoKnowledgeBaseError
 from kb.knowledge_base import Filters
@@ -40,8 +42,9 @@ class Request(BaseModel):
     """One line of an `ask --jsonl` file."""
 
     id: str
-    question: str
+    question: str = ""
     history: list[Turn] = []
+    facts: dict[str, Any] | None = None
 
 
 class BadInput(Exception):  # noqa: N818 - turned into exit code 2 at the edge
@@ -53,7 +56,17 @@ def ask(
     question: Annotated[str | None, typer.Argument(help="De vraag, tussen aanhalingstekens.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print het antwoord als JSON-object.")] = False,
     jsonl: Annotated[
-        Path | None, typer.Option("--jsonl", help='Bestand met per regel {"id", "question", "history"}.')
+        Path | None,
+        typer.Option("--jsonl", help='Bestand met per regel {"id", "question", "history", "facts"}.'),
+    ] = None,
+    facts: Annotated[
+        str | None,
+        typer.Option(
+            "--facts",
+            help="Feiten die boven wat gelezen is gaan, als JSON, zoals "
+            '\'{"sender": "jeugdhulp", "consent": "refused"}\' (ids: GET /api/facts). '
+            "Met sender, recipients, data en purposes is geen vraag nodig.",
+        ),
     ] = None,
 ) -> None:
     """Beantwoord één vraag, of elke regel van een JSONL-bestand (één JSON-antwoord per regel)."""
@@ -63,11 +76,37 @@ def ask(
         if jsonl is not None:
             _ask_file(jsonl, question, out)
         else:
-            _ask_one(_require_question(question), as_json, out)
+            given = parse_facts(facts, "--facts")
+            text = (question or "") if complete(given) else _require_question(question)
+            _ask_one(text, given, as_json, out)
 
 
-def _ask_one(question: str, as_json: bool, out: TextIO) -> None:
-    answer = _engine().answer(question)
+def parse_facts(raw: str | dict[str, Any] | None, where: str) -> dict[str, FactValue]:
+    """The facts as checked values; BadInput names the field and the allowed values."""
+    if raw is None:
+        return {}
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise BadInput(
+                f'{where}: not valid JSON ({error.msg}); expected {{"sender": "politie", ...}}'
+            ) from None
+    from bot.vocabulary import load_vocabulary
+
+    try:
+        return check_facts(raw, load_vocabulary(), "facts")  # type: ignore[arg-type]
+    except InputError as error:
+        raise BadInput(f"{where}: {error.message}") from None
+
+
+def complete(facts: dict[str, FactValue]) -> bool:
+    """Sender, recipients, data and purposes given: no question text needed."""
+    return all(facts.get(fact) for fact in CORE_FACTS)
+
+
+def _ask_one(question: str, facts: dict[str, FactValue], as_json: bool, out: TextIO) -> None:
+    answer = _engine().answer(question, facts=facts or None)
     if as_json:
         _write_line(out, answer.model_dump_json())
     else:
@@ -80,7 +119,8 @@ def _ask_file(path: Path, question: str | None, out: TextIO) -> None:
     requests = read_requests(path)
     engine = _engine()
     for number, request in enumerate(requests, start=1):
-        answer = engine.answer(request.question, request.history, id=request.id)
+        facts = parse_facts(request.facts, f"{path}: {request.id}")
+        answer = engine.answer(request.question, request.history, id=request.id, facts=facts or None)
         _write_line(out, answer.model_dump_json())
         err.print(f"[dim]{number}/{len(requests)} {request.id}: {answer.verdict}[/dim]")
 
@@ -112,8 +152,12 @@ def parse_request(line: str, where: str) -> Request:
         request = Request.model_validate(data)
     except ValidationError as error:
         raise BadInput(f"{where}: {_field_problem(error)}") from None
-    if not request.question.strip():
-        raise BadInput(f"{where}: field 'question' is empty; give the question text")
+    facts = parse_facts(request.facts, where)
+    if not request.question.strip() and not complete(facts):
+        raise BadInput(
+            f"{where}: field 'question' is empty; give the question text (or facts for sender, "
+            "recipients, data and purposes)"
+        )
     return request
 
 

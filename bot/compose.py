@@ -255,13 +255,13 @@ LABELS: dict[str, dict[str, str]] = {
     "nl": {
         "verdict": "Oordeel", "conditions": "Voorwaarden", "questions": "Wat ik nog moet weten",
         "steps": "Afweging", "provisions": "Bepalingen", "record": "Wat leg je vast", "escalate": "Twijfel?",
-        "sources": "Bronnen", "version": "versie",
+        "sources": "Bronnen", "version": "versie", "document": "{kind}: documenttekst, geen wet",
         "removed": "citaat/citaten verwijderd: niet terug te vinden in de opgehaalde wettekst.",
     },
     "en": {
         "verdict": "Conclusion", "conditions": "Conditions", "questions": "What I still need to know",
         "steps": "Reasoning", "provisions": "Provisions", "record": "What to record", "escalate": "In doubt?",
-        "sources": "Sources", "version": "version",
+        "sources": "Sources", "version": "version", "document": "{kind}: document text, not law",
         "removed": "citation(s) removed: not found in the retrieved legal text.",
     },
 }  # fmt: skip
@@ -306,6 +306,11 @@ def _render_step(number: int, step: Step, labels: dict[str, str]) -> str:
 
 
 def _render_citation(citation: Citation, labels: dict[str, str]) -> str:
-    head = f"- **{citation.key}** ({labels['version']} {citation.source_version}, {citation.source_type})"
+    """A source line; text of a covenant, guidance or work instruction is marked as document text, not law
+    (an uploaded document may say anything: it never has the weight of the legislation)."""
+    kind = citation.source_type
+    if kind in GUIDANCE_TYPES:
+        kind = labels["document"].format(kind=kind)
+    head = f"- **{citation.key}** ({labels['version']} {citation.source_version}, {kind})"
     link = f" — <{citation.url}>" if citation.url else ""
     return f"{head}{link}\n  > {citation.quote}"

@@ -1,4 +1,6 @@
-"""The engine: assess the question, retrieve, compose a cited answer, optionally let an LLM reword it.
+"""The engine: understand the question (with the facts the user set), assess it — asking instead of guessing
+when a decisive fact is open (bot/decisive.py) — retrieve, compose a cited answer, optionally let an LLM
+reword it. The answer says what was understood, fact by fact (bot/understood.py).
 
 Questions are never logged (privacy): only ids, verdicts, counts and timings.
 """
@@ -8,13 +10,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from bot.answer import Answer, Turn
+from bot.answer import Answer, FactValue, Turn, UnderstoodFact
 from bot.assessment_types import Assessment
 from bot.compose import compose
+from bot.decisive import RuleAssessor, settle
+from bot.fact_inputs import apply_facts
 from bot.retrieval import HybridRetriever, Retrieved
+from bot.understanding import Understanding
+from bot.understood import understood
 from kb.builds import read_current
 from kb.errors import NoKnowledgeBaseError
 from kb.knowledge_base import Filters, KnowledgeBase
@@ -26,8 +32,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Assessor(Protocol):
-    def assess(self, question: str, history: Sequence[Turn]) -> Assessment: ...
+class Assessor(RuleAssessor, Protocol):
+    def understand(self, question: str, history: Sequence[Turn] = ()) -> Understanding: ...
 
 
 class Engine:
@@ -47,11 +53,25 @@ class Engine:
         self.retriever = retriever
         self.chat_model = chat_model
 
-    def answer(self, question: str, history: Sequence[Turn] = (), id: str = "") -> Answer:
+    def answer(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        id: str = "",
+        facts: Mapping[str, FactValue] | None = None,
+    ) -> Answer:
+        """`facts`: checked values (bot/fact_inputs.py check_facts) that override what was read; the facts
+        set in earlier turns (Turn.given) still hold unless set again."""
         started = time.perf_counter()
-        assessment = self.assessor.assess(question, list(history))
-        retrieved = self.retrieve_for(question, assessment)
+        given = {**{k: v for turn in history for k, v in turn.given.items()}, **(facts or {})}
+        vocabulary = self.assessor.vocabulary
+        understanding = apply_facts(self.assessor.understand(question, list(history)), given, vocabulary)
+        assessment, clarify = settle(self.assessor, understanding, given)
+        read = understood(understanding, given, vocabulary)
+        query = question or " ".join(_labels(read))
+        retrieved = self.retrieve_for(query, assessment)
         answer = compose(assessment, retrieved, question, id=id, kb_build=self.kb.manifest.build_id)
+        answer = answer.model_copy(update={"understood": read, "clarify": clarify})
         if self.chat_model is not None and answer.verdict != "buiten_bereik":
             from bot.llm import rephrase
 
@@ -74,6 +94,12 @@ class Engine:
 
     def search(self, text: str, k: int = 8, filters: Filters | None = None) -> list[Retrieved]:
         return self.retriever.retrieve(text, k, filters)
+
+
+def _labels(facts: Sequence[UnderstoodFact]) -> list[str]:
+    """The labels of the facts known: the search text when the facts came without a question."""
+    labels = [fact.value_label for fact in facts if fact.value_label]
+    return [label for item in labels for label in ([item] if isinstance(item, str) else item or [])]
 
 
 _ENGINES: dict[str, Engine] = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,7 +20,7 @@ import uvicorn
 from fastapi import FastAPI
 from store_fakes import HashEmbedder
 
-from bot.answer import Answer, Citation, Facts, Step, Turn
+from bot.answer import Answer, Citation, Facts, FactValue, Step, Turn
 from kb.local_kb import LocalKnowledgeBase, open_knowledge_base
 from kb.settings import ServerSettings, Settings
 
@@ -45,14 +45,23 @@ def app_settings(data_dir: Path, token: str = ADMIN_TOKEN, **server: int) -> Set
 
 
 class ScriptedEngine:
-    """Scripted verdicts by keyword; every call is recorded as (question, history, id)."""
+    """Scripted verdicts by keyword; every call is recorded as (question, history, id), its facts in
+    `facts` (one dict per call)."""
 
     def __init__(self, kb: LocalKnowledgeBase) -> None:
         self.kb = kb
         self.calls: list[tuple[str, list[Turn], str]] = []
+        self.facts: list[dict[str, FactValue]] = []
 
-    def answer(self, question: str, history: Sequence[Turn] = (), id: str = "") -> Answer:
+    def answer(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        id: str = "",
+        facts: Mapping[str, FactValue] | None = None,
+    ) -> Answer:
         self.calls.append((question, list(history), id))
+        self.facts.append(dict(facts or {}))
         text = question.casefold()
         if "kapot" in text:
             raise RuntimeError(f"engine broke on: {question}")

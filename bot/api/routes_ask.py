@@ -1,7 +1,11 @@
 """Asking: `POST /api/ask` (one JSON answer) and `POST /api/chat` (a conversation, streamed as SSE).
 
-The question is personal data: it is never logged, and only a scrubbed, normalised form is counted when
-the tool could not settle it (bot/feedback.py)."""
+The question is personal data: it is never logged or stored. When the tool could not settle it, only the
+facts it understood (vocabulary ids, no text) are counted (bot/feedback.py). Every answer comes with a
+`record_token` (bot/api/record_tokens.py) from which `/api/records` makes the decision record.
+
+`facts` (both routes) override what was read from the question (bot/fact_inputs.py); a chat conversation
+keeps them for its next turns. With sender, recipients, data and purposes given, the question may be empty."""
 
 from __future__ import annotations
 
@@ -9,29 +13,47 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Request
+from pydantic import Field
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
-from bot.answer import Answer, Turn
+from bot.answer import Answer, FactValue, Turn
 from bot.api.errors import ApiError
+from bot.api.rate_limits import rate_limited
 from bot.api.sse import answer_events, stream
 from bot.api.state import AppState
+from bot.fact_inputs import CORE_FACTS, FACT_IDS, check_facts
+from bot.inputs import ClientModel, check_chars, check_history
+from bot.vocabulary import load_vocabulary
 
 log = logging.getLogger(__name__)
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(rate_limited("asks"))])
 
 
-class AskRequest(BaseModel):
-    question: str
-    history: list[Turn] = Field(default_factory=list, max_length=50)
-    id: str = Field("", max_length=100)
+FACTS_FIELD = Field(
+    None,
+    description=(
+        f"Facts that override what was read from the question: {', '.join(FACT_IDS)}. "
+        "Ids from GET /api/facts; consent given|refused|impossible; age in years; "
+        "minor, urgent, outside_eer true|false; "
+        "null = 'weet ik niet' (unknown, whatever the question says). An unknown fact or value is a 422."
+    ),
+    examples=[{"sender": "jeugdhulp", "recipients": ["gemeente"], "consent": "refused", "minor": None}],
+)
 
 
-class ChatRequest(BaseModel):
-    conversation_id: str | None = Field(None, max_length=100)
-    question: str
+class AskRequest(ClientModel):
+    question: str = Field(description="May be empty when facts give sender, recipients, data and purposes.")
+    history: list[Turn] = Field(default_factory=list)
+    id: str = ""
+    facts: dict[str, Any] | None = FACTS_FIELD
+
+
+class ChatRequest(ClientModel):
+    conversation_id: str | None = None
+    question: str = Field(description="May be empty when facts give sender, recipients, data and purposes.")
+    facts: dict[str, Any] | None = FACTS_FIELD
 
 
 def app_state(request: Request) -> AppState:
@@ -39,8 +61,17 @@ def app_state(request: Request) -> AppState:
     return state
 
 
-def checked_question(text: str, max_chars: int, field: str = "question") -> str:
+def checked_facts(raw: dict[str, Any] | None) -> dict[str, FactValue]:
+    """The `facts` field, checked: a 422 names the field and the allowed values."""
+    return check_facts(raw, load_vocabulary()) if raw else {}
+
+
+def checked_question(
+    text: str, max_chars: int, field: str = "question", facts: dict[str, FactValue] | None = None
+) -> str:
     question = text.strip()
+    if not question and facts and all(facts.get(fact) for fact in CORE_FACTS):
+        return ""  # the facts say who shares what with whom for what: no text needed
     if not question:
         raise ApiError(422, "empty_question", f"Veld '{field}' is leeg: typ een vraag.", field)
     if len(question) > max_chars:
@@ -52,36 +83,54 @@ def checked_question(text: str, max_chars: int, field: str = "question") -> str:
     return question
 
 
-async def answer_question(state: AppState, question: str, history: Sequence[Turn], id: str) -> Answer:
-    """Ask the engine (in a worker thread); count the question if it stayed unsettled."""
+async def answer_question(
+    state: AppState,
+    question: str,
+    history: Sequence[Turn],
+    id: str,
+    facts: dict[str, FactValue] | None = None,
+) -> Answer:
+    """Ask the engine (in a worker thread); count the facts if the answer stayed unsettled."""
     engine = await run_in_threadpool(state.backend.engine)
+    given = (facts,) if facts else ()
     try:
-        answer = await run_in_threadpool(engine.answer, question, list(history), id)
+        answer = await state.run_heavy(engine.answer, question, list(history), id, *given)
     except ApiError:
         raise
     except Exception as exc:  # the message may quote the question: log only its type
         log.error("answer failed id=%s error=%s", id or "-", type(exc).__name__)
         message = "Er ging iets mis bij het beantwoorden: probeer het opnieuw of meld het beheer."
         raise ApiError(500, "answer_failed", message) from None
-    await run_in_threadpool(state.feedback.count_unanswered, question, answer.verdict)
+    await run_in_threadpool(state.feedback.count_unanswered, answer.facts, answer.verdict)
     return answer
 
 
 @router.post("/api/ask")
 async def ask(body: AskRequest, request: Request) -> dict[str, Any]:
     state = app_state(request)
-    question = checked_question(body.question, state.settings.server.max_question_chars)
-    answer = await answer_question(state, question, body.history, body.id)
-    return answer.model_dump()
+    limits = state.settings.limits
+    facts = checked_facts(body.facts)
+    question = checked_question(body.question, state.settings.server.max_question_chars, facts=facts)
+    check_chars(body.id, "id", limits.id_chars)
+    check_history(body.history, limits)
+    for index, turn in enumerate(body.history):
+        check_facts(turn.given, load_vocabulary(), f"history.{index}.given")
+    answer = await answer_question(state, question, body.history, body.id, facts)
+    return {**answer.model_dump(), "record_token": state.record_tokens.issue(question, answer)}
 
 
 @router.post("/api/chat")
 async def chat(body: ChatRequest, request: Request) -> EventSourceResponse:
     state = app_state(request)
-    question = checked_question(body.question, state.settings.server.max_question_chars)
+    facts = checked_facts(body.facts)
+    check_chars(body.conversation_id or "", "conversation_id", state.settings.limits.id_chars)
     conversation_id, turns = state.conversations.open(body.conversation_id)
-    answer = await answer_question(state, question, turns, f"{conversation_id[:8]}-{len(turns) + 1}")
-    state.conversations.add(
-        conversation_id, Turn(question=question, answer_verdict=answer.verdict, facts=answer.facts)
-    )
-    return EventSourceResponse(stream(answer_events(answer, conversation_id)))
+    kept = {name: value for turn in turns for name, value in turn.given.items()}  # set in earlier turns
+    max_chars = state.settings.server.max_question_chars
+    question = checked_question(body.question, max_chars, facts={**kept, **facts})
+    answer_id = f"{conversation_id[:8]}-{len(turns) + 1}"
+    answer = await answer_question(state, question, turns, answer_id, facts)
+    turn = Turn(question=question, answer_verdict=answer.verdict, facts=answer.facts, given=facts)
+    state.conversations.add(conversation_id, turn)
+    token = state.record_tokens.issue(question, answer)
+    return EventSourceResponse(stream(answer_events(answer, conversation_id, token)))

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, cast, runtime_checkable
+from typing import Protocol, TypeVar, cast, runtime_checkable
 
-from bot.answer import Answer, Turn
+import anyio
+import anyio.to_thread
+
+from bot.answer import Answer, FactValue, Turn
 from bot.api.conversations import ConversationStore
 from bot.api.errors import ApiError
+from bot.api.rate_limits import RateLimiter
+from bot.api.record_tokens import RecordTokens
 from bot.feedback import FeedbackStore
 from bot.jobs import IngestJobs
 from kb.errors import KbError
@@ -22,6 +27,7 @@ from kb.passages import Passage
 from kb.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class PassageStore(Protocol):
@@ -37,7 +43,13 @@ class PassageStore(Protocol):
 
 
 class AnswerEngine(Protocol):
-    def answer(self, question: str, history: Sequence[Turn] = (), id: str = "") -> Answer: ...
+    def answer(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        id: str = "",
+        facts: Mapping[str, FactValue] | None = None,
+    ) -> Answer: ...
 
 
 @runtime_checkable
@@ -55,6 +67,7 @@ class Backend:
         self._kb = kb
         self._owned = engine is None
         self._lock = threading.Lock()
+        self._manifest: BuildManifest | None = None
 
     def engine(self) -> AnswerEngine:
         with self._lock:
@@ -76,9 +89,12 @@ class Backend:
         given = self._kb or (None if self._owned else getattr(self._engine, "kb", None))
         if given is not None:
             return cast(BuildManifest, given.manifest)
-        from kb.builds import current_manifest
+        from kb.builds import current_manifest, read_current
 
-        return current_manifest(self.settings.kb_dir)
+        build_id = read_current(self.settings.kb_dir)  # a few bytes: cheap enough for the event loop
+        if self._manifest is None or self._manifest.build_id != build_id:
+            self._manifest = current_manifest(self.settings.kb_dir)
+        return self._manifest
 
     def loaded_build(self) -> str:
         """The build id of the knowledge base in use, '' when nothing is loaded yet (never loads)."""
@@ -107,3 +123,13 @@ class AppState:
     conversations: ConversationStore
     feedback: FeedbackStore
     jobs: IngestJobs
+    rate_limiter: RateLimiter
+    record_tokens: RecordTokens
+    _heavy: anyio.CapacityLimiter | None = None
+
+    async def run_heavy(self, func: Callable[..., T], *args: object) -> T:
+        """Run CPU-heavy work (an answer, a PDF) in a worker thread, at most `server.answer_workers` at once;
+        the rest wait without holding a thread, so light requests and /healthz are not starved."""
+        if self._heavy is None:  # created inside the event loop
+            self._heavy = anyio.CapacityLimiter(self.settings.server.answer_workers)
+        return await anyio.to_thread.run_sync(func, *args, limiter=self._heavy)

@@ -10,7 +10,8 @@ const REASONS = {
   te_voorzichtig: "Te voorzichtig",
   te_ruim: "Te ruim",
 };
-const SCRUB_NOTE = "BSN, telefoonnummers, e-mailadressen, postcodes en IBAN's worden eerst verwijderd.";
+const SCRUB_NOTE = "BSN, V-nummers, telefoonnummers, e-mailadressen, adressen, postcodes, data, IBAN's en namen worden eerst verwijderd (voor zover herkend).";
+const DOCUMENT_TYPES = { convenant: "convenant", handreiking: "handreiking", werkinstructie: "werkinstructie" };
 const TOKEN_KEY = "deelwijzer-beheertoken";
 
 const state = { conversationId: null, busy: false, token: sessionStorage.getItem(TOKEN_KEY) || "", sources: [] };
@@ -79,35 +80,37 @@ function parseEvent(block) {
 
 // --- chat -----------------------------------------------------------------------------------------------
 
-function newTurn(question) {
+function newTurn(question, note = "") {
   const answer = el("div", { class: "answer", "aria-busy": "true" },
     el("p", { class: "answer__stream", text: "Even zoeken in de wetteksten…" }));
   const turn = el("article", { class: "turn", "aria-label": "Vraag en antwoord" },
-    el("p", { class: "turn__question" }, el("span", { class: "visually-hidden", text: "U vroeg: " }), question),
+    el("p", { class: "turn__question" }, el("span", { class: "visually-hidden", text: "U vroeg: " }), question,
+      note ? el("span", { class: "turn__note", text: note }) : null),
     answer);
   $("#conversation").append(turn);
   $("#intro").hidden = true;
   return answer;
 }
 
-async function ask(question) {
+// `facts` (a re-ask after a fact chip or a clarifying option): {fact id: value | null} over what was read.
+async function ask(question, facts = null, note = "") {
   if (state.busy) return;
   const status = $("#ask-status");
   const text = question.trim();
-  if (!text) { setStatus(status, "Typ eerst een vraag.", true); $("#question").focus(); return; }
+  if (!text && !facts) { setStatus(status, "Typ eerst een vraag.", true); $("#question").focus(); return; }
   state.busy = true;
   $("#ask-button").disabled = true;
   setStatus(status, "Bezig met zoeken en afwegen…");
-  const box = newTurn(text);
+  const box = newTurn(text, note);
   try {
     const response = await fetch("/api/chat", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
-      body: JSON.stringify({ conversation_id: state.conversationId, question: text }),
+      body: JSON.stringify({ conversation_id: state.conversationId, question: text, ...(facts ? { facts } : {}) }),
     });
     if (!response.ok) throw new Error(await errorText(response));
     await consume(response, box, text);
-    $("#question").value = "";
+    if (!facts) $("#question").value = "";
     box.parentElement.scrollIntoView({ block: "start" });
     setStatus(status, "Antwoord ontvangen.");
   } catch (error) {
@@ -128,7 +131,7 @@ async function consume(response, box, question) {
     else if (event.name === "text") stream.textContent += event.data.text;
     else if (event.name === "done") {
       state.conversationId = event.data.conversation_id;
-      renderAnswer(box, event.data.answer, question);
+      renderAnswer(box, event.data.answer, question, event.data.record_token);
     }
   }
 }
@@ -138,10 +141,13 @@ function verdictRow(verdict, label) {
     el("span", { class: `badge badge--${verdict}`, "data-verdict": verdict }, el("span", { class: "visually-hidden", text: "Oordeel: " }), label || LABELS[verdict]));
 }
 
-function renderAnswer(box, answer, question) {
+// `reask(facts, note)`: ask again with facts set (chat: the same conversation; guided mode: POST /api/ask).
+function renderAnswer(box, answer, question, recordToken, reask = (facts, note) => ask(question, facts, note)) {
   const parts = [
+    understoodBlock(answer, reask),
     verdictRow(answer.verdict, LABELS[answer.verdict]),
     el("p", { class: "summary", text: answer.summary }),
+    clarifyBlock(answer, reask),
   ];
   if (answer.relies_on_guidance) parts.push(el("p", { class: "guidance-note", text: "Let op: dit antwoord leunt (ook) op een convenant of handreiking, niet alleen op de wet." }));
   const conditionsTitle = answer.verdict === "mag_mits" ? "Voorwaarden — vink af wat geregeld is" : "Aandachtspunten";
@@ -151,9 +157,11 @@ function renderAnswer(box, answer, question) {
   if (answer.record.length) parts.push(section("Wat leg je vast", el("ul", { class: "plain-list" }, answer.record.map((item) => el("li", { text: item })))));
   if (answer.escalate) parts.push(el("p", { class: "escalate" }, el("strong", { text: "Bij twijfel: " }), answer.escalate));
   if (answer.citations.length) parts.push(section("Bronnen", el("div", { class: "chips" }, answer.citations.map((c) => chip(c.key, c)))));
+  const documents = answer.citations.filter(isDocument);
+  if (documents.length) parts.push(el("p", { class: "guidance-note document-note", text: `Let op: ${documents.map((c) => c.key).join(", ")} ${documents.length === 1 ? "is" : "zijn"} tekst uit een document (${[...new Set(documents.map((c) => DOCUMENT_TYPES[c.source_type]))].join(", ")}), geen wet. Zo'n document kan door een gebruiker zijn toegevoegd; lees het als achtergrond, niet als regel.` }));
   if (answer.kb_build) parts.push(el("p", { class: "hint", text: `Kennisbank: ${answer.kb_build}` }));
-  parts.push(actions(answer, question));
-  box.replaceChildren(...parts);
+  parts.push(actions(answer, question, recordToken));
+  box.replaceChildren(...parts.filter(Boolean));
 }
 
 function section(title, body) { return el("section", {}, el("h3", { text: title }), body); }
@@ -182,9 +190,12 @@ function findByArticle(citations, key) {
   return citations.find((c) => article(c.key) === article(key)) || null;
 }
 
+function isDocument(citation) { return Boolean(citation && DOCUMENT_TYPES[citation.source_type]); }
+
 function chip(key, citation) {
   const label = [key];
   if (citation && citation.source_version) label.push(el("span", { class: "chip__version", text: ` · ${citation.source_version}` }));
+  if (isDocument(citation)) label.push(el("span", { class: "chip__document", text: ` · ${DOCUMENT_TYPES[citation.source_type]}, geen wet` }));
   return el("button", {
     type: "button", class: "chip", "data-key": key, "aria-haspopup": "dialog",
     "aria-label": `Toon ${key}${citation ? `, versie ${citation.source_version}` : ""}`,
@@ -244,15 +255,15 @@ function closePassage() {
 
 // --- vastleggen and feedback -----------------------------------------------------------------------------
 
-function actions(answer, question) {
-  return el("div", { class: "actions" }, recordPanel(answer, question), feedbackPanel(answer, question));
+function actions(answer, question, recordToken) {
+  return el("div", { class: "actions" }, recordPanel(recordToken), feedbackPanel(answer, question));
 }
 
-function recordPanel(answer, question) {
+function recordPanel(recordToken) {
   const id = `motivation-${Math.random().toString(36).slice(2)}`;
-  const motivation = el("textarea", { id, rows: 3, maxlength: 20000 });
+  const motivation = el("textarea", { id, rows: 3, maxlength: 10000 });
   const status = el("p", { class: "status", role: "status" });
-  const download = (format) => exportRecord(answer, question, motivation.value, format, status);
+  const download = (format) => exportRecord(recordToken, motivation.value, format, status);
   return el("div", { class: "record-panel" },
     el("div", { class: "inline" },
       el("button", { type: "button", class: "button button--primary", "data-format": "pdf", text: "Vastleggen (PDF)", onclick: () => download("pdf") }),
@@ -260,17 +271,17 @@ function recordPanel(answer, question) {
     el("details", {},
       el("summary", { text: "Eigen motivering toevoegen (optioneel)" }),
       el("div", { class: "panel" },
-        el("label", { for: id, text: "Waarom deelt u wel of niet? Dit komt in het verslag." }), motivation)),
+        el("label", { for: id, text: "Waarom deelt u wel of niet? Dit komt in het verslag, als uw eigen tekst." }), motivation)),
     el("p", { class: "hint", text: `Het verslag bevat uw vraag, de feiten, het oordeel, de voorwaarden, de stappen met artikelen en citaten, en de kennisbankversie. ${SCRUB_NOTE}` }),
     status);
 }
 
-async function exportRecord(answer, question, motivation, format, status) {
+async function exportRecord(recordToken, motivation, format, status) {
   setStatus(status, "Verslag maken…");
   try {
     const response = await fetch("/api/records", {
       method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ answer, question, motivation, format }),
+      body: JSON.stringify({ record_token: recordToken, motivation, format }),
     });
     if (!response.ok) throw new Error(await errorText(response));
     const name = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
@@ -351,7 +362,7 @@ async function login(token) {
     setStatus(status, "Ingelogd.");
     $("#admin").hidden = false;
     $("#logout").hidden = false;
-    await Promise.all([loadSources(), loadFeedback(), loadUnanswered(), loadJobs()]);
+    await Promise.all([loadSources(), loadFeedback(), loadUnanswered(), loadJobs(), loadFlags()]);
   } catch (error) {
     setStatus(status, error.message, true);
   }
@@ -412,6 +423,7 @@ async function loadChanges() {
     setStatus(status, `${result.old.version_date} → ${result.new.version_date}: ${result.changed.length} gewijzigd, ${result.added.length} toegevoegd, ${result.removed.length} vervallen, ${result.unchanged} ongewijzigd.`);
     const items = [...result.changed, ...result.added, ...result.removed].map((change, i) => changeItem(change, i));
     $("#changes-result").replaceChildren(...items);
+    showRuleChecks(result.rules);
   } catch (error) {
     setStatus(status, error.message, true);
   }
@@ -447,13 +459,28 @@ async function loadFeedback() {
     el("td", { text: e.question }), el("td", { text: e.comment })));
   if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 6, text: "Geen feedback gevonden." })));
   $("#feedback-table tbody").replaceChildren(...rows);
+  const warning = $("#storage-warning");
+  warning.hidden = !body.storage.warning;
+  warning.textContent = body.storage.warning;
 }
+
+const FACT_NAMES = { sender: "wie deelt", recipient: "met wie", data: "gegevens", purpose: "doel", minor: "minderjarige", outside_eer: "buiten de EER", language: "taal" };
 
 async function loadUnanswered() {
   const body = await adminFetch("/api/admin/unanswered");
-  const rows = body.questions.map((q) => el("tr", {}, el("td", { text: String(q.count) }), el("td", { text: LABELS[q.verdict] }), el("td", { text: q.question })));
-  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 3, text: "Nog geen onbesliste vragen." })));
+  const facts = (p) => Object.keys(FACT_NAMES).filter((name) => p[name]).map((name) => `${FACT_NAMES[name]}: ${p[name]}`).join("; ") || "niets herkend";
+  const rows = body.patterns.map((p) => el("tr", {}, el("td", { text: String(p.count) }), el("td", { text: LABELS[p.verdict] }),
+    el("td", { text: facts(p) }), el("td", { text: p.gaps.map((gap) => FACT_NAMES[gap]).join(", ") })));
+  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 4, text: "Nog geen onbesliste vragen." })));
   $("#unanswered-table tbody").replaceChildren(...rows);
+}
+
+async function loadFlags() {
+  const body = await adminFetch("/api/admin/flags");
+  const items = body.flags.map((f) => el("li", { class: "job job--failed", "data-key": f.key },
+    el("strong", { text: f.key }), ` — ${f.signals.join(", ")}`, el("pre", { class: "job__lines", text: f.excerpt })));
+  if (!items.length) items.push(el("li", { class: "hint", text: "Geen passages gevonden die als opdracht lezen." }));
+  $("#flags").replaceChildren(...items);
 }
 
 async function loadJobs() {
@@ -489,7 +516,7 @@ async function pollJob(id) {
   const job = jobs.find((j) => j.id === id);
   if (job && (job.status === "queued" || job.status === "running")) { setTimeout(() => pollJob(id), 1500); return; }
   if (job) setStatus($("#upload-status"), job.status === "done" ? `${job.filename} is ingelezen.` : `Inlezen van ${job.filename} is mislukt; zie de meldingen.`, job.status !== "done");
-  if (job && job.status === "done") loadSources();
+  if (job && job.status === "done") { loadSources(); loadFlags().catch(() => {}); }
 }
 
 // --- views and wiring -------------------------------------------------------------------------------------
@@ -530,3 +557,86 @@ function wire() {
 }
 
 document.addEventListener("DOMContentLoaded", wire);
+
+// --- beheer: convenant toetsen (POST /api/covenants/check; the file stays in the browser) ------------------
+
+const covenant = { file: null };
+
+async function covenantPost(file, format) {
+  const response = await fetch(`/api/covenants/check?format=${format}&filename=${encodeURIComponent(file.name)}`, {
+    method: "POST", headers: { "Content-Type": "application/pdf", Authorization: `Bearer ${state.token}` }, body: file,
+  });
+  if (response.status === 401) logout();
+  if (!response.ok) throw new Error(await errorText(response));
+  return response;
+}
+
+async function checkCovenant(file) {
+  const status = $("#covenant-status");
+  $("#covenant-report").hidden = true;
+  covenant.file = null;
+  if (!file) { setStatus(status, "Kies eerst een PDF-bestand.", true); return; }
+  setStatus(status, `${file.name} wordt getoetst…`);
+  try {
+    const report = await (await covenantPost(file, "json")).json();
+    covenant.file = file;
+    showCovenantReport(report);
+    const open = report.items.filter((item) => item.status !== "aanwezig").length;
+    setStatus(status, `${file.name} getoetst: ${open} van de ${report.items.length} punten vragen aandacht.`);
+  } catch (error) {
+    setStatus(status, error.message, true);
+  }
+}
+
+function showCovenantReport(report) {
+  $("#covenant-parties").replaceChildren(...report.parties.map((party) => el("li", {
+    text: `${party.name} — ${party.role_label || "rol niet herkend"} (p. ${party.page}); grondslag ${party.named ? "genoemd" : "niet (volledig) genoemd"}`,
+  })));
+  $("#covenant-table tbody").replaceChildren(...report.items.map(covenantRow));
+  $("#covenant-report").hidden = false;
+}
+
+function covenantRow(item) {
+  const quotes = item.quotes.map((quote) => el("blockquote", { text: `p. ${quote.page}: “${quote.text}”` }));
+  return el("tr", { "data-item": item.id, "data-status": item.status },
+    el("th", { scope: "row", text: item.id }),
+    el("td", {}, el("strong", { class: `covenant-status covenant-status--${item.status}`, text: item.status })),
+    el("td", {}, quotes.length ? quotes : "—"),
+    el("td", {}, el("p", { text: item.explanation }), el("p", { class: "hint", text: item.keys.join("; ") })));
+}
+
+async function exportCovenant(format) {
+  const status = $("#covenant-status");
+  if (!covenant.file) { setStatus(status, "Toets eerst een convenant.", true); return; }
+  try {
+    const response = await covenantPost(covenant.file, format);
+    const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+    saveBlob(await response.blob(), name ? name[1] : `toets-convenant.${format === "pdf" ? "pdf" : "md"}`);
+    setStatus(status, "Rapport opgeslagen.");
+  } catch (error) {
+    setStatus(status, error.message, true);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("#covenant-form").addEventListener("submit", (event) => { event.preventDefault(); checkCovenant($("#covenant-file").files[0]); });
+  $("#covenant-export-pdf").addEventListener("click", () => exportCovenant("pdf"));
+  $("#covenant-export-md").addEventListener("click", () => exportCovenant("markdown"));
+});
+
+// --- beheer: the rules a change in the law touches (GET /api/admin/changes/{source} `rules`) -------------------
+
+const RECHECK_REASONS = { changed: "Een bepaling waarop de regel steunt is gewijzigd of vervallen.", not_comparable: "De versies zijn niet automatisch te vergelijken: toets de regel met de hand." };
+
+function showRuleChecks(rules) {
+  const box = $("#changes-rules");
+  if (!Array.isArray(rules)) { box.hidden = true; box.replaceChildren(); return; }
+  const items = rules.map((rule) => el("li", { class: "job rule-check", "data-rule": rule.rule },
+    el("strong", { class: "rule-check__id", text: rule.rule }), ` — stap: ${rule.step}`,
+    el("div", { class: "rule-check__keys", text: `Bepalingen: ${rule.keys.join("; ")}` }),
+    rule.checked_version || rule.current_version ? el("div", { class: "hint", text: `Getoetst aan versie ${rule.checked_version || "onbekend"}; nu ${rule.current_version || "onbekend"}.` }) : null,
+    rule.reason ? el("div", { class: "hint rule-check__reason", text: RECHECK_REASONS[rule.reason] || rule.reason }) : null));
+  box.replaceChildren(el("h3", { text: "Regels om opnieuw te toetsen" }),
+    items.length ? el("ul", { class: "jobs" }, items) : el("p", { class: "hint rule-checks__none", text: "Geen regels geraakt." }));
+  box.hidden = false;
+}
