@@ -8,7 +8,7 @@ CORPUS  ?=
 export HF_HUB_OFFLINE ?= 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install system-deps run ingest serve test test-fast lint typecheck bench bench-ingest eval screenshots clean
+.PHONY: install system-deps run ingest serve test test-fast lint typecheck bench bench-ingest eval stress screenshots clean
 
 install: $(VENV)/.installed system-deps
 
@@ -59,6 +59,10 @@ bench-ingest: install
 
 eval: install
 	$(CLI) eval cases evals/cases --json evals/out/cases.json
+
+# 50 clients for 60 s against `serve` on a free 127.0.0.1 port (corpus slice), abuse and a re-ingest mixed in.
+stress: install
+	$(PY) -m evals.stress --corpus $(SHARED)/corpus --json evals/out/stress.json
 
 screenshots: install
 	$(CLI) ingest --from $(SHARED)/corpus

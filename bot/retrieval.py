@@ -1,6 +1,10 @@
-"""Hybrid retrieval: BM25 and dense candidates fused by reciprocal rank, the assessment's keys first.
+"""Hybrid retrieval: BM25 and dense candidates fused by weighted reciprocal rank, lids of one article
+supporting each other, the assessment's keys first.
 
-Dutch passages are searched by default; an English question searches the English passages too.
+Each side weighs what it is good at: the dense model finds the provision a described situation is about,
+BM25 the one a question names (an article number, a law's abbreviation). A question that names a
+provision gives BM25 the larger weight. Dutch passages are searched by default; an English question
+searches the English passages too.
 """
 
 from __future__ import annotations
@@ -8,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from kb.citations import parse_key
@@ -19,6 +24,10 @@ from kb.settings import RetrievalSettings
 Via = Literal["bm25", "dense", "both", "key"]
 
 _WORD = re.compile(r"[a-zà-ÿ]+")
+#: a provision named in the question: 'art. 6', 'artikel 7.3.11', 'article 9', 'overweging 50', '4:2'
+_NAMES_PROVISION = re.compile(
+    r"\b(?:art(?:ikel|icle)?\.?|overweging|recital)\s*\d|\b\d+:\d+\b", re.IGNORECASE
+)
 # fmt: off
 _ENGLISH = frozenset({
     "the", "is", "are", "may", "can", "i", "we", "you", "my", "our", "to", "of", "and", "with", "share",
@@ -79,7 +88,8 @@ class HybridRetriever:
         n = self.settings.candidates
         lexical = self.kb.lexical_search(query, n, filters) if query.strip() else []
         dense = self.kb.dense_search(query, n, filters) if query.strip() else []
-        return fuse(lexical, dense, self.settings.rrf_k)
+        fused = fuse(lexical, dense, self.settings.rrf_k, lexical_weight(query, self.settings))
+        return by_article(fused, self.settings.article_support)
 
     def named(self, keys: Iterable[str], language: str, filters: Filters) -> list[Retrieved]:
         """The stored passages holding `keys` (a sub key gives its lid), deduplicated, filters applied."""
@@ -122,20 +132,62 @@ def passes(passage: Passage, filters: Filters) -> bool:
     )
 
 
+def lexical_weight(query: str, settings: RetrievalSettings) -> float:
+    """BM25's weight in the fusion (dense has 1): larger when the question names a provision."""
+    if _NAMES_PROVISION.search(query):
+        return settings.lexical_weight_named
+    return settings.lexical_weight
+
+
 def fuse(
-    lexical: Sequence[tuple[Passage, float]], dense: Sequence[tuple[Passage, float]], rrf_k: int
+    lexical: Sequence[tuple[Passage, float]],
+    dense: Sequence[tuple[Passage, float]],
+    rrf_k: int,
+    lexical_weight: float = 1.0,
 ) -> list[Retrieved]:
-    """Reciprocal rank fusion: score = sum over the lists of 1 / (rrf_k + rank), rank starting at 1."""
+    """Weighted reciprocal rank fusion: score = lexical_weight / (rrf_k + BM25 rank) + 1 / (rrf_k + dense
+    rank), ranks starting at 1, a list that misses the passage adding nothing."""
     scores: dict[str, float] = {}
     passages: dict[str, Passage] = {}
     sources: dict[str, set[str]] = {}
-    for name, ranked in (("bm25", lexical), ("dense", dense)):
+    for name, weight, ranked in (("bm25", lexical_weight, lexical), ("dense", 1.0, dense)):
         for rank, (passage, _score) in enumerate(ranked, start=1):
-            scores[passage.uid] = scores.get(passage.uid, 0.0) + 1.0 / (rrf_k + rank)
+            scores[passage.uid] = scores.get(passage.uid, 0.0) + weight / (rrf_k + rank)
             passages[passage.uid] = passage
             sources.setdefault(passage.uid, set()).add(name)
     order = sorted(scores, key=lambda uid: -scores[uid])
     return [Retrieved(passages[uid], scores[uid], _via(sources[uid])) for uid in order]
+
+
+def by_article(fused: Sequence[Retrieved], support: float) -> list[Retrieved]:
+    """Lids of one article support each other: each passage gains `support` times the summed scores of
+    the other found passages of its article (same source, language and version), then all re-rank."""
+    if not support:
+        return list(fused)
+    totals: dict[tuple[str, str, str, str], float] = {}
+    for item in fused:
+        group = _article_of(item.passage)
+        totals[group] = totals.get(group, 0.0) + item.score
+    scored = [
+        (item.score + support * (totals[_article_of(item.passage)] - item.score), index, item)
+        for index, item in enumerate(fused)
+    ]
+    scored.sort(key=lambda entry: (-entry[0], entry[1]))
+    return [Retrieved(item.passage, score, item.via) for score, _, item in scored]
+
+
+def _article_of(passage: Passage) -> tuple[str, str, str, str]:
+    return (passage.source_id, passage.language, passage.version_date, _article_key(passage.key))
+
+
+@lru_cache(maxsize=65536)
+def _article_key(key: str) -> str:
+    """The article-level key of `key` ('AVG art. 6 lid 1 sub e' -> 'AVG art. 6'); a recital or section
+    is its own article."""
+    try:
+        return parse_key(key).article_key
+    except CitationKeyError:
+        return key
 
 
 def _via(found_by: set[str]) -> Via:

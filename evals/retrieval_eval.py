@@ -10,7 +10,8 @@ other document becomes a passage of a synthetic guidance source keyed `<set> § 
 
 Systems:
   deelwijzer   bot.engine.Engine.retrieve_for: the rule assessment's keys and search hints + hybrid search
-  hybrid       bot.retrieval.HybridRetriever: BM25 and dense fused by reciprocal rank (no assessment)
+  hybrid       bot.retrieval.HybridRetriever: BM25 and dense fused by weighted reciprocal rank, lids of an
+               article supporting each other (no assessment)
   bm25, dense  one of the knowledge base's two searches alone (same language filter as hybrid)
   naive        evals.baseline.NaiveRag
 
@@ -32,7 +33,7 @@ from pydantic import BaseModel, Field
 
 from bot.assessment import Assessor
 from bot.engine import Engine
-from bot.retrieval import HybridRetriever, detect_language, with_languages
+from bot.retrieval import HybridRetriever, by_article, detect_language, fuse, with_languages
 from evals.baseline import EmbedderEmbeddings, NaiveRag
 from evals.beir import PASSAGE_METADATA, BeirDoc, BeirSet
 from evals.grading import percentile
@@ -276,7 +277,11 @@ def evaluate_beir(
 
 
 def _retrieval_fields(retrieval: RetrievalSettings) -> dict[str, float | int]:
-    return {"k": retrieval.k, "rrf_k": retrieval.rrf_k, "candidates": retrieval.candidates}
+    return {
+        "k": retrieval.k, "rrf_k": retrieval.rrf_k, "candidates": retrieval.candidates,
+        "lexical_weight": retrieval.lexical_weight, "lexical_weight_named": retrieval.lexical_weight_named,
+        "article_support": retrieval.article_support,
+    }  # fmt: skip
 
 
 # --- tuning -----------------------------------------------------------------------------------------------
@@ -284,46 +289,31 @@ def _retrieval_fields(retrieval: RetrievalSettings) -> dict[str, float | int]:
 
 @dataclass(frozen=True)
 class Variant:
-    """One retrieval configuration to compare: fusion constant, candidates per list, the weight of the
-    dense list in the fusion, and whether the assessment's keys and search hints are used."""
+    """One retrieval configuration to compare: fusion constant, candidates per list, BM25's weight in the
+    fusion, how much an article's lids support each other, and whether the assessment's keys and search
+    hints are used."""
 
     name: str
     rrf_k: int = 60
-    candidates: int = 40
-    dense_weight: float = 1.0
+    candidates: int = 100
+    lexical_weight: float = 1.0
+    article_support: float = 0.5
     keys: bool = True
     hints: bool = True
 
 
 VARIANTS = (
-    Variant("as configured (rrf_k 60, 40 candidates)"),
-    Variant("rrf_k 10", rrf_k=10),
+    Variant("as configured (rrf_k 60, 100 candidates, BM25 weight 1, article support 0.5)"),
     Variant("rrf_k 30", rrf_k=30),
-    Variant("rrf_k 100", rrf_k=100),
-    Variant("candidates 20", candidates=20),
-    Variant("candidates 100", candidates=100),
-    Variant("dense weight 0.5", dense_weight=0.5),
-    Variant("dense weight 2", dense_weight=2.0),
+    Variant("candidates 40", candidates=40),
+    Variant("BM25 weight 0.5", lexical_weight=0.5),
+    Variant("BM25 weight 2", lexical_weight=2.0),
+    Variant("no article support", article_support=0.0),
+    Variant("article support 1", article_support=1.0),
     Variant("no assessment keys", keys=False),
     Variant("no search hints", hints=False),
     Variant("neither keys nor hints", keys=False, hints=False),
 )
-
-
-def weighted_fuse(
-    lexical: Sequence[tuple[Passage, float]],
-    dense: Sequence[tuple[Passage, float]],
-    rrf_k: int,
-    weight: float,
-) -> list[Passage]:
-    """Reciprocal rank fusion with the dense list weighted by `weight` (1.0 = bot.retrieval.fuse)."""
-    scores: dict[str, float] = {}
-    passages: dict[str, Passage] = {}
-    for factor, ranked in ((1.0, lexical), (weight, dense)):
-        for rank, (passage, _) in enumerate(ranked, start=1):
-            scores[passage.uid] = scores.get(passage.uid, 0.0) + factor / (rrf_k + rank)
-            passages[passage.uid] = passage
-    return [passages[uid] for uid in sorted(scores, key=lambda uid: -scores[uid])]
 
 
 def variant_search(found: Systems, variant: Variant) -> Search:
@@ -341,7 +331,10 @@ def variant_search(found: Systems, variant: Variant) -> Search:
         named = [item.passage for item in retriever.named(keys, language, filters)] if variant.keys else []
         lexical = found.kb.lexical_search(text, variant.candidates, filters)
         dense = found.kb.dense_search(text, variant.candidates, filters)
-        return found._ids([*named, *weighted_fuse(lexical, dense, variant.rrf_k, variant.dense_weight)])
+        fused = by_article(
+            fuse(lexical, dense, variant.rrf_k, variant.lexical_weight), variant.article_support
+        )
+        return found._ids([*named, *(item.passage for item in fused)])
 
     return search
 

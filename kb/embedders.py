@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from kb.embedding import Embedder, Vectors
+from kb.embedding import Embedder, Vectors, token_counts
 from kb.embedding_cache import EmbeddingCache, cache_key
 from kb.errors import SettingsError
 from kb.model_conversion import ensure_converted_model
@@ -84,6 +84,14 @@ class SentenceTransformerEmbedder:
         vector: Vectors = self._encode([text], "query")[0]
         return vector
 
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Tokens per passage as the model sees it (prefix and special tokens, truncated)."""
+        kind: Kind = "document"
+        prefix = self._model.prompts[kind] if kind in self._model_prompts else self._prefixes[kind]
+        limit = self._model.max_seq_length
+        encoded = self._model.tokenizer([prefix + text for text in texts], truncation=True, max_length=limit)
+        return [len(ids) for ids in encoded["input_ids"]]
+
     def _encode(self, texts: list[str], kind: Kind) -> Vectors:
         options: dict[str, Any] = {"prompt_name": kind} if kind in self._model_prompts else {}
         inputs = texts if self._model_prompts else [self._prefixes[kind] + text for text in texts]
@@ -144,6 +152,15 @@ class CachedEmbedder:
             self.cache.put_many(fresh.items())
             found.update(fresh)
         return np.vstack([found[key] for key in keys]).astype(np.float32, copy=False)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Tokens per passage for the model; 0 for a cached text (embedding it costs nothing), so an
+        ingest whose texts are all cached never loads the model for this."""
+        keys = [cache_key(self.name, "passage", text) for text in texts]
+        found = self._cached(keys)
+        missing = [text for key, text in zip(keys, texts, strict=True) if key not in found]
+        counts = dict(zip(missing, token_counts(self.inner, missing), strict=True))
+        return [counts.get(text, 0) for text in texts]
 
     def _cached(self, keys: list[str]) -> dict[str, Vectors]:
         hits = self.cache.get_many(list(dict.fromkeys(keys)))
@@ -208,6 +225,9 @@ class LazyEmbedder:
 
     def embed_query(self, text: str) -> Vectors:
         return self.model.embed_query(text)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return token_counts(self.model, texts) if texts else []
 
 
 def _lazy(settings: Settings) -> LazyEmbedder:

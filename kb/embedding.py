@@ -1,8 +1,12 @@
-"""The embedder seam. Implementations live in kb/embedders.py; tests share one contract suite."""
+"""The embedder seam. Implementations live in kb/embedders.py; tests share one contract suite.
+
+An embedder may also count tokens (`TokenCounter`): a build then batches passages of similar token
+counts, which wastes the least work on padding; `token_counts` falls back to characters.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -28,3 +32,17 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> Vectors:
         """One L2-normalised vector (shape (dimension,)), query prefix applied by the embedder."""
         ...
+
+
+@runtime_checkable
+class TokenCounter(Protocol):
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Tokens per passage text as the model will see it (a cached text may count 0)."""
+        ...
+
+
+def token_counts(embedder: object, texts: list[str]) -> list[int]:
+    """The embedder's token counts when it can count them, else the texts' lengths in characters."""
+    if isinstance(embedder, TokenCounter):
+        return embedder.count_tokens(texts)
+    return [len(text) for text in texts]

@@ -2,6 +2,8 @@
 
 Tokens are lowercased and stripped of diacritics; article numbers stay whole ('7.3.11', '4:2', '39f') and
 single letters survive (sub labels 'a', 'e'). 'artikel'/'article' fold into 'art' so keys and prose meet.
+A new index analyses Dutch on top of that (kb.dutch: abbreviations, compound parts, stems) and stores its
+analyzer with it; an index saved before that has no analyzer file and keeps the plain tokens.
 """
 
 from __future__ import annotations
@@ -9,16 +11,19 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import bm25s
 import numpy as np
 import numpy.typing as npt
 
+from kb.dutch import ANALYZER_NAME, CompoundSplitter, DutchStemmer, expand_abbreviations, vocabulary
 from kb.errors import KbError
 
 UIDS_FILE = "uids.json"
+ANALYZER_FILE = "analyzer.json"
 
 _TOKEN = re.compile(r"[0-9]+(?:[.:][0-9]+)*[a-z]*|[a-z]+")
 _FOLD = {"artikel": "art", "artikelen": "art", "article": "art", "articles": "art", "recital": "overweging"}
@@ -45,27 +50,91 @@ def tokenize(text: str) -> list[str]:
     return [token for token in tokens if token not in STOPWORDS]
 
 
+class Analyzer(Protocol):
+    """Text to index terms; the same analyzer must serve the index and its queries."""
+
+    name: str
+
+    def tokens(self, text: str) -> list[str]: ...
+
+
+class PlainAnalyzer:
+    """`tokenize` alone: the analysis of indexes saved without an analyzer file."""
+
+    name = "plain/1"
+
+    def tokens(self, text: str) -> list[str]:
+        return tokenize(text)
+
+
+class DutchAnalyzer:
+    """`tokenize`, then each abbreviation's spelled-out words, each compound's parts, and Dutch stems."""
+
+    name = ANALYZER_NAME
+
+    def __init__(self, counts: Mapping[str, int]) -> None:
+        self.counts = dict(counts)
+        self._splitter = CompoundSplitter(self.counts)
+        self._stemmer = DutchStemmer()
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str]) -> DutchAnalyzer:
+        """An analyzer whose compound vocabulary is the words of `texts`."""
+        return cls(vocabulary(tokenize(expand_abbreviations(text)) for text in texts))
+
+    def tokens(self, text: str) -> list[str]:
+        stem = self._stemmer.stem
+        terms: list[str] = []
+        for word in tokenize(expand_abbreviations(text)):
+            terms.append(stem(word))
+            terms.extend(stem(part) for part in self._splitter.split(word))
+        return terms
+
+    def to_json(self) -> str:
+        return json.dumps({"name": self.name, "vocabulary": self.counts}, ensure_ascii=False)
+
+
+def load_analyzer(directory: Path) -> Analyzer:
+    """The analyzer saved with an index; PlainAnalyzer for an index saved before analyzers were stored."""
+    path = directory / ANALYZER_FILE
+    if not path.is_file():
+        return PlainAnalyzer()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("name") != ANALYZER_NAME:
+        raise KbError(
+            f"{path}: analyzer {data.get('name')!r} is unknown to this version (expects {ANALYZER_NAME!r}); "
+            "rebuild with `deelwijzer ingest --force`"
+        )
+    return DutchAnalyzer(data["vocabulary"])
+
+
 class LexicalIndex:
     """BM25 over passages, addressed by passage uid."""
 
-    def __init__(self, retriever: bm25s.BM25 | None, uids: list[str]) -> None:
+    def __init__(
+        self, retriever: bm25s.BM25 | None, uids: list[str], analyzer: Analyzer | None = None
+    ) -> None:
         self._retriever = retriever
         self.uids = uids
+        self.analyzer: Analyzer = analyzer or PlainAnalyzer()
 
     @classmethod
     def build(cls, uids: Sequence[str], texts: Sequence[str]) -> LexicalIndex:
         if len(uids) != len(texts):
             raise KbError(f"lexical index: {len(uids)} uids but {len(texts)} texts; pass one uid per text")
+        analyzer = DutchAnalyzer.from_texts(texts)
         if not uids:
-            return cls(None, [])
+            return cls(None, [], analyzer)
         retriever = bm25s.BM25()
-        retriever.index([tokenize(text) for text in texts], show_progress=False)
-        return cls(retriever, list(uids))
+        retriever.index([analyzer.tokens(text) for text in texts], show_progress=False)
+        return cls(retriever, list(uids), analyzer)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         if self._retriever is not None:
             self._retriever.save(str(directory), show_progress=False)
+        if isinstance(self.analyzer, DutchAnalyzer):
+            (directory / ANALYZER_FILE).write_text(self.analyzer.to_json(), encoding="utf-8")
         (directory / UIDS_FILE).write_text(json.dumps(self.uids), encoding="utf-8")
 
     @classmethod
@@ -76,9 +145,10 @@ class LexicalIndex:
                 f"{uids_file}: lexical index has no uid list; rebuild with `deelwijzer ingest --force`"
             )
         uids: list[str] = json.loads(uids_file.read_text(encoding="utf-8"))
+        analyzer = load_analyzer(directory)
         if not uids:
-            return cls(None, [])
-        return cls(bm25s.BM25.load(str(directory), show_progress=False), uids)
+            return cls(None, [], analyzer)
+        return cls(bm25s.BM25.load(str(directory), show_progress=False), uids, analyzer)
 
     def search(
         self, query: str, k: int, mask: npt.NDArray[np.bool_] | None = None
@@ -94,7 +164,7 @@ class LexicalIndex:
     def _scores(self, query: str) -> npt.NDArray[np.float32] | None:
         if self._retriever is None:
             return None
-        ids = self._retriever.get_tokens_ids(tokenize(query))
+        ids = self._retriever.get_tokens_ids(self.analyzer.tokens(query))
         if not ids:
             return None
         return np.asarray(self._retriever.get_scores_from_ids(ids), dtype=np.float32)

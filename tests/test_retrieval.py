@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.langchain_retriever import DeelwijzerRetriever
-from bot.retrieval import HybridRetriever, Retrieved, detect_language, fuse
+from bot.retrieval import HybridRetriever, Retrieved, by_article, detect_language, fuse, lexical_weight
 from ingest.readers.bwb_xml import BwbXmlReader
 from ingest.readers.formex import FormexReader
 from ingest.readers.regelrecht import RegelrechtReader
@@ -21,7 +21,7 @@ from kb.knowledge_base import Filters
 from kb.local_kb import LocalKnowledgeBase, open_knowledge_base
 from kb.passages import Passage
 from kb.registry import load_registry
-from kb.settings import Settings
+from kb.settings import RetrievalSettings, Settings
 
 GDPR = "eu-gdpr-formex/consolidated-with-corrected-preamble/gdpr-consolidated-with-corrected-preamble-{}.xml"
 SLICE = {
@@ -163,3 +163,37 @@ def test_fusion_adds_reciprocal_ranks() -> None:
     assert [item.passage.key for item in fused] == ["T art. 2", "T art. 1", "T art. 3"]
     assert [item.via for item in fused] == ["both", "bm25", "dense"]
     assert fused[0].score == pytest.approx(1 / 62 + 1 / 61)
+
+
+def test_weighted_fusion_scales_the_bm25_list() -> None:
+    a, b = _p("T art. 1"), _p("T art. 2")
+    fused = fuse([(a, 9.0)], [(b, 0.9)], rrf_k=60, lexical_weight=2.0)
+    assert [item.passage.key for item in fused] == ["T art. 1", "T art. 2"]
+    assert [item.score for item in fused] == pytest.approx([2 / 61, 1 / 61])
+    assert fuse([(a, 9.0)], [(b, 0.9)], rrf_k=60, lexical_weight=0.5)[0].passage.key == "T art. 2"
+
+
+def test_bm25_weighs_more_when_the_question_names_a_provision() -> None:
+    settings = RetrievalSettings(lexical_weight=1.0, lexical_weight_named=2.0)
+    assert lexical_weight("Mag dat op grond van artikel 19 Wpg?", settings) == 2.0
+    assert lexical_weight("Geldt art. 4:2 Bpg ook voor de gemeente?", settings) == 2.0
+    assert lexical_weight("What does Article 9 GDPR say?", settings) == 2.0
+    assert lexical_weight("Mag de politie een adres doorgeven aan de gemeente?", settings) == 1.0
+
+
+def test_lids_of_one_article_support_each_other() -> None:
+    lid1, lid2, other = _p("T art. 5 lid 1"), _p("T art. 5 lid 2"), _p("T art. 6")
+    fused = [
+        Retrieved(other, 0.026, "bm25"),
+        Retrieved(lid1, 0.020, "dense"),
+        Retrieved(lid2, 0.015, "dense"),
+    ]
+    ranked = by_article(fused, support=0.5)
+    assert [item.passage.key for item in ranked] == ["T art. 5 lid 1", "T art. 6", "T art. 5 lid 2"]
+    assert [item.score for item in ranked] == pytest.approx([0.020 + 0.0075, 0.026, 0.015 + 0.010])
+    assert [item.via for item in ranked] == ["dense", "bm25", "dense"]
+    assert by_article(fused, support=0.0) == fused
+    english = Passage(key="T art. 5 lid 3", source_id="t", citation_name="T", language="en",
+                      version_date="2020-01-01", text="x")  # fmt: skip
+    mixed = by_article([*fused, Retrieved(english, 0.02, "dense")], support=0.5)
+    assert next(item.score for item in mixed if item.passage is english) == pytest.approx(0.02)
