@@ -42,6 +42,6 @@ def load_parameters(path: Path = PARAMETERS_FILE) -> Parameters:
         raise ParameterError(f"{path}: cannot read the legal thresholds ({exc}) — restore the file") from exc
 
 
-def age_years(threshold: str | int) -> int:
+def age_years(threshold: str) -> int:
     """The age in years a named legal threshold sets (kb/assessment/_parameters.yaml)."""
-    return threshold if isinstance(threshold, int) else load_parameters().ages[threshold].years
+    return load_parameters().ages[threshold].years

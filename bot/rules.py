@@ -266,7 +266,7 @@ def _validate_condition(condition: Any, vocabulary: Vocabulary, where: str) -> N
                 raise RuleError(f"{where}: {name} must be true or false, not {value!r}")
         elif name in AGE_CONDITIONS:
             ages = load_parameters().ages
-            if value not in ages and value not in {age.years for age in ages.values()}:
+            if not isinstance(value, str) or value not in ages:
                 raise RuleError(
                     f"{where}: {name} must name a legal age from kb/assessment/_parameters.yaml "
                     f"({', '.join(sorted(ages))}), not {value!r} — add the age there with its provision"

@@ -430,9 +430,10 @@ def test_condition_language() -> None:
     assert holds({"any": [{"minor": True}, {"urgent": True}]}, facts)
     assert not holds({"all": [{"minor": True}, {"urgent": True}]}, facts)
     assert not holds({"minor": False}, facts)  # unknown matches neither true nor false
-    assert holds({"age_at_least": 23}, {"age": 23}) and not holds({"age_at_least": 23}, {"age": 22})
-    assert holds({"age_below": 18}, {"age": 17})
-    assert not holds({"age_at_least": 1}, {"age": None}) and not holds({"age_below": 18}, {"age": None})
+    at_23 = {"age_at_least": "verwijsindex"}  # 23 (_parameters.yaml)
+    assert holds(at_23, {"age": 23}) and not holds(at_23, {"age": 22})
+    assert holds({"age_below": "meerderjarig"}, {"age": 17})
+    assert not holds(at_23, {"age": None}) and not holds({"age_below": "meerderjarig"}, {"age": None})
 
 
 def write_step(folder: Path, body: str) -> None:
@@ -453,6 +454,10 @@ def write_step(folder: Path, body: str) -> None:
             r"data_any has unknown values \['geheim'\]",
         ),
         ("  - {id: r, when: {urgent: ja}, finding: {nl: x}}\n", "urgent must be true or false, not 'ja'"),
+        (
+            "  - {id: r, when: {age_below: 18}, finding: {nl: x}}\n",
+            r"age_below must name a legal age from kb/assessment/_parameters\.yaml .*not 18",
+        ),
         ("  - {id: r, keys: ['artikel zes'], finding: {nl: x}}\n", "bad key 'artikel zes'"),
         (
             "  - {id: r, effect: blocks, lifted_by: [nope], summary: {nl: s}, finding: {nl: x}}\n",
