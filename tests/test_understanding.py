@@ -396,6 +396,7 @@ IDENTIFIER_READINGS = [
     ("Mag ik dit anoniem bespreken, dus zonder naam, adres of geboortedatum?", False),
     ("We delen alleen geanonimiseerde totaalcijfers over het aantal aanmeldingen.", False),
     ("Could I pass this on anonymously, including her date of birth and a photo?", True),
+    ("Anoniem hoor: Bulgaarse man, circa 40, slaapt boven de garage op de hoek van het plein.", True),
 ]  # fmt: skip
 
 
@@ -450,3 +451,10 @@ def test_round4_readings(question: str, expected: dict[str, Any], signals: list[
 def test_a_parent_who_only_lets_something_know_is_no_exploiter() -> None:
     found = read_question("De vader laat weten dat hij het dossier wil zien.")
     assert "family_perpetrator" not in found.signals
+
+
+def test_registering_someone_with_a_registry_is_sharing_with_it() -> None:
+    found = read_question("Mag ik de cliënte met naam registreren bij CoMensha? Ze wil dat niet.")
+    assert "comensha" in found.recipients and "share" in found.intents
+    kept = read_question("Mag ik de naam van de cliënte in ons systeem registreren?")
+    assert "share" not in kept.intents
