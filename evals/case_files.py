@@ -24,7 +24,7 @@ VERDICTS: tuple[str, ...] = get_args(Verdict)
 ABSTAINING = frozenset({"buiten_bereik", "hangt_af"})
 _KEY_FIELDS = ("must_cite", "cite_any", "must_not_cite")
 #: `facts` (what a careful reader understands from the question) and `note` (the provision that settles it)
-#: document a case for people and for the understanding measurement; the grader does not read them.
+#: document a case for people and for the understanding measurement (evals/fact_reading.py grades `facts`).
 _FIELDS = {"id", "question", "verdict", "history", "facts", "note", *_KEY_FIELDS}
 _TURN_FIELDS = {"question", "answer_verdict"}
 
@@ -51,7 +51,9 @@ class Case(BaseModel):
     cite_any: list[str] = Field(default_factory=list)
     must_not_cite: list[str] = Field(default_factory=list)
     history: list[HistoryTurn] = Field(default_factory=list)
-    facts: dict[str, Any] = Field(default_factory=dict, description="Expected understanding (documentation).")
+    facts: dict[str, Any] = Field(
+        default_factory=dict, description="Expected understanding; see evals/fact_reading.py for the values."
+    )
     note: str = ""
     file: str = Field("", description="The file the case was read from.")
 
@@ -130,6 +132,8 @@ def parse_case(item: Any, path: Path, position: int) -> Case:
         verdict=_verdicts(item.get("verdict"), where),
         **{field: _keys(item.get(field), field, where) for field in _KEY_FIELDS},
         history=_history(item.get("history"), where),
+        facts=_facts(item.get("facts"), where),
+        note=str(item.get("note") or ""),
         file=str(path),
     )
 
@@ -188,6 +192,17 @@ def _history(value: Any, where: str) -> list[HistoryTurn]:
     if not isinstance(value, list):
         raise CaseFileError(f"{where}: field 'history' must be a list of {{question, answer_verdict}} turns")
     return [_turn(turn, f"{where}: field 'history' turn {n}") for n, turn in enumerate(value, start=1)]
+
+
+def _facts(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise CaseFileError(
+            f"{where}: field 'facts' must be a mapping of fact ids to values, e.g. {{sender: politie}} "
+            f"(got {value!r})"
+        )
+    return dict(value)
 
 
 def _turn(value: Any, where: str) -> HistoryTurn:

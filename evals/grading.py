@@ -17,7 +17,9 @@ from collections.abc import Iterable, Sequence
 from pydantic import BaseModel, Field
 
 from bot.answer import Answer, Citation
+from bot.vocabulary import Vocabulary, load_vocabulary
 from evals.case_files import ABSTAINING, Case
+from evals.fact_reading import Criterion, FactReading, FactTotals, fact_totals, grade_facts, right_or_asks
 from kb.citations import CitationKey, matches_at_article_level, parse_key
 from kb.errors import CitationKeyError
 from kb.knowledge_base import KnowledgeBase
@@ -50,6 +52,8 @@ class CaseResult(BaseModel):
     steps: list[str] = Field(default_factory=list, description="Ids of the answer's assessment steps.")
     rules_fired: list[str] = Field(default_factory=list)
     error: str = ""
+    fact_reading: FactReading | None = Field(None, description="Only for a case with `facts`.")
+    criterion: Criterion | None = Field(None, description="Issue 14: right or asks; None when not graded.")
 
     @property
     def abstained(self) -> bool:
@@ -88,6 +92,7 @@ class Totals(BaseModel):
     latency_p50_ms: float | None
     latency_p95_ms: float | None
     errors: int
+    fact_reading: FactTotals | None = Field(None, description="Facts read right; the issue-14 criterion.")
 
 
 # --- citations ---------------------------------------------------------------------------------------------
@@ -158,10 +163,12 @@ def grade_case(
     checker: CitationChecker,
     rules_fired: Sequence[str] = (),
     error: str = "",
+    vocab: Vocabulary | None = None,
 ) -> CaseResult:
     """The row for `case`; `answer` None (with `error`) when the engine failed on it."""
     cited = [c.key for c in answer.citations] if answer else []
     verdict = answer.verdict if answer else ""
+    reading = grade_facts(case, answer, vocab or load_vocabulary()) if case.facts else None
     return CaseResult(
         id=case.id,
         theme=case.theme,
@@ -179,6 +186,8 @@ def grade_case(
         steps=[step.id for step in answer.steps] if answer else [],
         rules_fired=list(rules_fired),
         error=error,
+        fact_reading=reading,
+        criterion=right_or_asks(case, answer, reading.expected if reading else {}),
     )
 
 
@@ -223,7 +232,14 @@ def summarize(results: Sequence[CaseResult]) -> Totals:
         latency_p50_ms=percentile(latencies, 50),
         latency_p95_ms=percentile(latencies, 95),
         errors=sum(bool(r.error) for r in results),
+        fact_reading=_fact_totals(results),
     )
+
+
+def _fact_totals(results: Sequence[CaseResult]) -> FactTotals | None:
+    if not any(r.fact_reading or r.criterion for r in results):
+        return None
+    return fact_totals([r.fact_reading for r in results], [r.criterion for r in results])
 
 
 YES = frozenset({"mag", "mag_mits"})

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
 from evals.case_files import VERDICTS  # noqa: E402
+from evals.fact_reading import FACT_HEADER, FactTotals, criterion_text, fact_rows  # noqa: E402
 from evals.grading import CaseResult, Totals, summarize  # noqa: E402
 from evals.retrieval_eval import RetrievalReport  # noqa: E402
 from evals.run_cases import CaseRun  # noqa: E402
@@ -74,6 +75,7 @@ def cases_section(run: CaseRun, out: Path) -> list[str]:
     totals = run.totals
     lines = [f"## Gold cases ({totals.cases} cases, build `{run.kb_build}`, {run.created})", ""]
     lines += table(["metric", "value"], totals_rows(totals))
+    lines += facts_section(run)
     lines += ["### Per expected verdict", "", "By the case's preferred (first) verdict.", ""]
     lines += group_table(run.cases, lambda r: [r.expected[0] if r.expected else "(not graded)"], "verdict")
     lines += ["### Per theme (case file)", ""]
@@ -108,7 +110,32 @@ def totals_rows(totals: Totals) -> list[list[str]]:
         ["wrong refusals (buiten_bereik)", str(totals.wrong_refusals)],
         ["latency p50 / p95", f"{ms(totals.latency_p50_ms)} / {ms(totals.latency_p95_ms)}"],
         ["engine errors", str(totals.errors)],
+        *fact_total_rows(totals.fact_reading),
     ]  # fmt: skip
+
+
+def fact_total_rows(facts: FactTotals | None) -> list[list[str]]:
+    """The issue-14 rows: right or asking the right question, and facts read right."""
+    if facts is None:
+        return []
+    rows = [["right or asks the right question (issue 14)", criterion_text(facts)]]
+    if facts.per_fact:
+        read = f"{pct(facts.overall_accuracy)} of {facts.overall.graded} in {facts.cases_with_facts} cases"
+        rows.append(["facts read right", read])
+    return rows
+
+
+def facts_section(run: CaseRun) -> list[str]:
+    facts = run.totals.fact_reading
+    if facts is None or not facts.per_fact:
+        return []
+    intro = (
+        f"How often the engine's understanding (Answer.understood) matched the case's `facts` "
+        f"({facts.cases_with_facts} cases; {facts.unresolved_values} expected values were free text, not "
+        "vocabulary ids, and are not graded). Lists match when every expected id was read; over-read: "
+        "ids read beyond the expected ones (see evals/fact_reading.py)."
+    )
+    return ["### Facts read (issue 14)", "", intro, "", *table(FACT_HEADER, fact_rows(facts))]
 
 
 def grouped(results: Sequence[CaseResult], group: Group) -> dict[str, list[CaseResult]]:
