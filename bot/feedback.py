@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -22,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from bot.answer import Facts
 from bot.inputs import ClientModel, InputError, check_chars, check_texts
+from bot.local_db import connect
 from bot.scrub import scrub
 from kb.citations import parse_key
 from kb.errors import CitationKeyError
@@ -153,12 +153,8 @@ class FeedbackStore:
             with closing(sqlite3.connect(self.path, timeout=10)) as db:
                 db.execute("VACUUM")  # also wipe the freed pages that held the texts
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA secure_delete = ON")
-            yield db
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path)
 
     def add(self, item: FeedbackIn) -> FeedbackEntry:
         """Store one piece of feedback, every field scrubbed; beyond the cap the oldest entry goes."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from kb.citations import parse_key
 from kb.errors import CitationKeyError
@@ -139,9 +140,10 @@ def _fit(text: str, max_chars: int) -> str:
     return head.rstrip()
 
 
-def stems(text: str) -> set[str]:
+@lru_cache(maxsize=16384)  # the sentences of the cited provisions recur in every answer (and Deelkaart cell)
+def stems(text: str) -> frozenset[str]:
     """Crude content-word stems: lower case, no stopwords, first six letters (verstrekken ~ verstrekking)."""
-    return {word[:_STEM] for word in _words(text) if len(word) > 2 and word not in _STOPWORDS}
+    return frozenset(word[:_STEM] for word in _words(text) if len(word) > 2 and word not in _STOPWORDS)
 
 
 def _words(text: str) -> Iterable[str]:

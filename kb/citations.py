@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kb.errors import CitationKeyError
 
@@ -62,6 +63,7 @@ class CitationKey:
         return str(self)
 
 
+@lru_cache(maxsize=65536)  # keys repeat across answers (a Deelkaart parses ~300,000); CitationKey is frozen
 def parse_key(text: str) -> CitationKey:
     """Parse a citation key; raises CitationKeyError with the expected form if it is not one."""
     cleaned = " ".join(text.replace("\u00a0", " ").split())
