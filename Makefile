@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet -e '.[dev,eval]'
 	touch $@
 
 # Chromium (browser tests, screenshots) and DejaVu fonts (PDF decision records) come from Debian.
@@ -46,13 +46,14 @@ test-fast: install
 	DEELWIJZER_CORPUS_DIR=$(SHARED)/corpus $(VENV)/bin/pytest -q -m "not slow and not browser and not server"
 
 lint: install
-	$(VENV)/bin/ruff check kb ingest bot evals tests
+	$(VENV)/bin/ruff check deelwijzer kb ingest bot evals tests
 
 typecheck: install
-	$(VENV)/bin/mypy kb bot
+	$(VENV)/bin/mypy deelwijzer kb bot
 
 bench: install
 	$(PY) -m evals.bench --corpus $(SHARED)/corpus
+	$(PY) -m evals.bench_matrix
 
 bench-ingest: install
 	$(PY) -m evals.bench --corpus $(SHARED)/corpus --only ingest

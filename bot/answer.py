@@ -8,13 +8,8 @@ from pydantic import BaseModel, Field
 
 Verdict = Literal["mag", "mag_mits", "mag_niet", "hangt_af", "buiten_bereik"]
 
-VERDICT_LABELS: dict[str, str] = {
-    "mag": "Ja",
-    "mag_mits": "Ja, mits",
-    "mag_niet": "Nee",
-    "hangt_af": "Hangt af",
-    "buiten_bereik": "Buiten bereik",
-}
+#: Source types that are not law, least authoritative first; their text is shown as document text.
+GUIDANCE_TYPES = ("werkinstructie", "convenant", "handreiking")
 
 
 class Citation(BaseModel):

@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from pydantic import BaseModel
 
 from bot.answer import Step, Turn
 from bot.assessment_types import Assessment
@@ -25,7 +23,6 @@ from bot.rules import (
     Decision,
     Rule,
     RuleBook,
-    RuleError,
     Texts,
     decide,
     fact_view,
@@ -33,6 +30,7 @@ from bot.rules import (
 )
 from bot.understanding import Understanding, understand
 from bot.vocabulary import VOCABULARY_DIR, Vocabulary, load_vocabulary
+from bot.words import LANGUAGES, words
 from kb.embedding import Embedder
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -40,7 +38,7 @@ _MAX_QUESTIONS = 5
 
 
 class AnswerTexts(BaseModel):
-    """kb/assessment/_texts.yaml"""
+    """The `assessment` section of the word catalogue (bot/words)."""
 
     escalate: Texts
     escalate_secrecy: Texts
@@ -49,12 +47,13 @@ class AnswerTexts(BaseModel):
     list_and: Texts
 
 
-def load_texts(folder: Path = ASSESSMENT_DIR) -> AnswerTexts:
-    path = folder / "_texts.yaml"
-    try:
-        return AnswerTexts.model_validate(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
-    except (OSError, YAMLError, ValidationError) as exc:
-        raise RuleError(f"{path}: cannot read the shared answer texts ({exc}) — restore the file") from exc
+def load_texts() -> AnswerTexts:
+    """The rules' shared texts in every language, from the word catalogue."""
+    sections = {language: words("assessment", language) for language in LANGUAGES}
+    names = AnswerTexts.model_fields
+    return AnswerTexts.model_validate(
+        {name: {language: texts[name] for language, texts in sections.items()} for name in names}
+    )
 
 
 class Assessor:
@@ -68,7 +67,7 @@ class Assessor:
     ) -> None:
         self.vocabulary: Vocabulary = load_vocabulary(vocabulary_dir)
         self.rulebook: RuleBook = load_rulebook(assessment_dir, self.vocabulary)
-        self.texts = load_texts(assessment_dir)
+        self.texts = load_texts()
         self.semantic = SemanticMatcher(embedder, self.vocabulary) if embedder is not None else None
 
     def understand(self, question: str, history: Sequence[Turn] = ()) -> Understanding:

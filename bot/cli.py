@@ -21,10 +21,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.answer import FactValue, Turn
-from bot.compose import render_markdown
 from bot.engine import Engine, build_engine
 from bot.fact_inputs import CORE_FACTS, check_facts
 from bot.inputs import InputError
+from bot.render import render_markdown
 from bot.retrieval import Retrieved
 from kb.errors import EmbedderMismatchError, NoKnowledgeBaseError
 from kb.knowledge_base import Filters

@@ -1,7 +1,8 @@
-"""Composition: turn an assessment and the retrieved passages into the Answer of evals/FORMAT.md (no LLM).
+"""Composition: turn an assessment and the retrieved passages into a draft answer (no LLM).
 
-Every citation quotes the stored text verbatim and is verified before it leaves this module. A key the
-assessment names but the knowledge base does not hold is never cited: the step says the source is missing.
+Every citation quotes the stored text verbatim; the draft is finished — citations verified, verdict settled —
+by bot/finalize.py, on every path. A key the assessment names but the knowledge base does not hold is never
+cited: the step says the source is missing. Rendering is bot/render.py; the words are bot/words.
 """
 
 from __future__ import annotations
@@ -10,62 +11,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.answer import VERDICT_LABELS, Answer, Citation, Step, Verdict
+from bot.answer import GUIDANCE_TYPES, Answer, Citation, Step
 from bot.assessment_types import Assessment
+from bot.finalize import Draft, finalize
 from bot.quotes import choose_quote
 from bot.retrieval import Retrieved
-from bot.verify import index_by_key, passage_key_of, verify
+from bot.verify import passage_key_of
+from bot.words import words as words_of
 from kb.citations import article_level, parse_key
 from kb.errors import CitationKeyError
 from kb.passages import Passage
 
-GUIDANCE_TYPES = ("werkinstructie", "convenant", "handreiking")
+__all__ = ["GUIDANCE_TYPES", "Draft", "compose", "draft", "finalize", "wanted_keys"]
+
 RELATED_LIMIT = 2
 #: Laws that frame every question; an assessment citing only these has not reached the sector's own regime.
 GENERAL_LAWS = frozenset({"AVG", "UAVG", "Grondwet"})
 
-TEXTS: dict[str, dict[str, str]] = {
-    "nl": {
-        "missing": "Bron ontbreekt in de kennisbank: {key}.",
-        "missing_summary": "De bepalingen waarop dit oordeel rust, staan niet in de kennisbank ({keys}); "
-        "ik kan het daarom niet met de wettekst onderbouwen.",
-        "guidance": "(gebaseerd op {noun}, niet op de wet zelf)",
-        "related_title": "Mogelijk relevante bepalingen",
-        "related_finding_none": "De beoordeling noemde geen bepaling; deze passages uit de kennisbank passen "
-        "het best bij de vraag. Lees ze zelf na.",
-        "related_finding": "De bepalingen hierboven beslissen de vraag niet zonder meer; deze passages uit "
-        "de kennisbank passen ook bij de vraag. Lees ze zelf na.",
-        "missing_title": "Ontbrekende bronnen",
-    },
-    "en": {
-        "missing": "Source missing from the knowledge base: {key}.",
-        "missing_summary": "The provisions this conclusion rests on are not in the knowledge base ({keys}), "
-        "so I cannot support it with the legal text.",
-        "guidance": "(based on {noun}, not on the law itself)",
-        "related_title": "Possibly relevant provisions",
-        "related_finding_none": "The assessment named no provision; these passages from the knowledge base "
-        "match the question best. Please read them yourself.",
-        "related_finding": "The provisions above do not settle the question by themselves; these passages "
-        "from the knowledge base also match it. Please read them yourself.",
-        "missing_title": "Missing sources",
-    },
-}
-GUIDANCE_NOUNS: dict[str, dict[str, str]] = {
-    "nl": {
-        "werkinstructie": "een werkinstructie",
-        "convenant": "een convenant",
-        "handreiking": "een handreiking",
-    },
-    "en": {
-        "werkinstructie": "a work instruction",
-        "convenant": "a covenant",
-        "handreiking": "a guidance document",
-    },
-}
-
 
 def texts(language: str) -> dict[str, str]:
-    return TEXTS.get(language, TEXTS["nl"])
+    return words_of("composition", language)
 
 
 @dataclass
@@ -80,7 +45,14 @@ class Cited:
 def compose(
     assessment: Assessment, retrieved: Sequence[Retrieved], question: str, id: str = "", kb_build: str = ""
 ) -> Answer:
-    """The answer for `assessment`, citing only passages in `retrieved`."""
+    """The finished answer without an LLM: `finalize(draft(...))`."""
+    return finalize(draft(assessment, retrieved, question, id=id, kb_build=kb_build))
+
+
+def draft(
+    assessment: Assessment, retrieved: Sequence[Retrieved], question: str, id: str = "", kb_build: str = ""
+) -> Draft:
+    """The draft answer for `assessment`, citing only passages in `retrieved` (verified by finalize)."""
     language = assessment.facts.language
     passages = [item.passage for item in retrieved]
     cited = cite_keys(assessment, passages, question)
@@ -90,16 +62,13 @@ def compose(
         related = cite_related(retrieved, question, cited.citations, sector_only=scope == "sector")
         cited.citations += related.citations
         steps += [related_step(related.citations, assessment)] if related.citations else []
-    kept, dropped = verify(cited.citations, index_by_key(passages))
-    verdict, summary = settle(assessment, kept, cited.missing)
-    guidance = guidance_type(kept)
-    return Answer(
-        id=id, verdict=verdict, summary=with_guidance_note(summary, guidance, language),
+    answer = Answer(
+        id=id, verdict=assessment.verdict, summary=assessment.summary,
         conditions=list(assessment.conditions), clarifying_questions=list(assessment.clarifying_questions),
-        citations=kept, steps=steps, record=list(assessment.record), escalate=assessment.escalate,
-        facts=assessment.facts, language=language, relies_on_guidance=bool(guidance),
-        removed_citations=len(dropped), kb_build=kb_build,
+        citations=cited.citations, steps=steps, record=list(assessment.record), escalate=assessment.escalate,
+        facts=assessment.facts, language=language, kb_build=kb_build,
     )  # fmt: skip
+    return Draft(answer, passages, cited.missing)
 
 
 def wanted_keys(assessment: Assessment) -> list[str]:
@@ -224,93 +193,3 @@ def related_step(citations: Sequence[Citation], assessment: Assessment) -> Step:
     finding = words["related_finding" if wanted_keys(assessment) else "related_finding_none"]
     keys = [citation.key for citation in citations]
     return Step(id="verwante-bepalingen", title=words["related_title"], finding=finding, keys=keys)
-
-
-def settle(assessment: Assessment, kept: Sequence[Citation], missing: Sequence[str]) -> tuple[Verdict, str]:
-    """The assessment's verdict, unless every provision it rests on is missing from the knowledge base."""
-    if not missing or kept or assessment.verdict in ("hangt_af", "buiten_bereik"):
-        return assessment.verdict, assessment.summary
-    words = texts(assessment.facts.language)
-    summary = words["missing_summary"].format(keys=", ".join(missing))
-    if assessment.escalate:
-        return "hangt_af", f"{summary} {assessment.escalate}"
-    return "buiten_bereik", summary
-
-
-def guidance_type(citations: Sequence[Citation]) -> str:
-    """The least authoritative guidance type cited ('' when the answer rests on legislation only)."""
-    types = {citation.source_type for citation in citations}
-    return next((kind for kind in GUIDANCE_TYPES if kind in types), "")
-
-
-def with_guidance_note(summary: str, guidance: str, language: str) -> str:
-    if not guidance:
-        return summary
-    nouns = GUIDANCE_NOUNS.get(language, GUIDANCE_NOUNS["nl"])
-    note = texts(language)["guidance"].format(noun=nouns[guidance])
-    return summary if note in summary else f"{summary} {note}".strip()
-
-
-LABELS: dict[str, dict[str, str]] = {
-    "nl": {
-        "verdict": "Oordeel", "conditions": "Voorwaarden", "questions": "Wat ik nog moet weten",
-        "steps": "Afweging", "provisions": "Bepalingen", "record": "Wat leg je vast", "escalate": "Twijfel?",
-        "sources": "Bronnen", "version": "versie", "document": "{kind}: documenttekst, geen wet",
-        "removed": "citaat/citaten verwijderd: niet terug te vinden in de opgehaalde wettekst.",
-    },
-    "en": {
-        "verdict": "Conclusion", "conditions": "Conditions", "questions": "What I still need to know",
-        "steps": "Reasoning", "provisions": "Provisions", "record": "What to record", "escalate": "In doubt?",
-        "sources": "Sources", "version": "version", "document": "{kind}: document text, not law",
-        "removed": "citation(s) removed: not found in the retrieved legal text.",
-    },
-}  # fmt: skip
-VERDICT_LABELS_EN = {
-    "mag": "Yes", "mag_mits": "Yes, provided", "mag_niet": "No", "hangt_af": "It depends",
-    "buiten_bereik": "Out of scope",
-}  # fmt: skip
-
-
-def render_markdown(answer: Answer) -> str:
-    """The answer as Markdown for the CLI and the chat: verdict, checklist, steps, record, sources."""
-    labels = LABELS.get(answer.language, LABELS["nl"])
-    parts = [f"**{labels['verdict']}: {verdict_label(answer)}** — {answer.summary}"]
-    parts += _section(labels["conditions"], [f"- [ ] {item}" for item in answer.conditions])
-    parts += _section(labels["questions"], [f"- {item}" for item in answer.clarifying_questions])
-    parts += _section(
-        labels["steps"], [_render_step(n, step, labels) for n, step in enumerate(answer.steps, 1)]
-    )
-    parts += _section(labels["record"], [f"- {item}" for item in answer.record])
-    parts += _section(labels["escalate"], [answer.escalate] if answer.escalate else [])
-    parts += _section(labels["sources"], [_render_citation(c, labels) for c in answer.citations])
-    if answer.removed_citations:
-        parts.append(f"_{answer.removed_citations} {labels['removed']}_")
-    return "\n\n".join(parts) + "\n"
-
-
-def verdict_label(answer: Answer) -> str:
-    if answer.language == "en":
-        return VERDICT_LABELS_EN[answer.verdict]
-    return VERDICT_LABELS[answer.verdict]
-
-
-def _section(title: str, lines: list[str]) -> list[str]:
-    return [f"### {title}\n" + "\n".join(lines)] if lines else []
-
-
-def _render_step(number: int, step: Step, labels: dict[str, str]) -> str:
-    text = f"{number}. **{step.title}** — {step.finding}"
-    if step.keys:
-        text += f"\n   {labels['provisions']}: " + ", ".join(step.keys)
-    return text
-
-
-def _render_citation(citation: Citation, labels: dict[str, str]) -> str:
-    """A source line; text of a covenant, guidance or work instruction is marked as document text, not law
-    (an uploaded document may say anything: it never has the weight of the legislation)."""
-    kind = citation.source_type
-    if kind in GUIDANCE_TYPES:
-        kind = labels["document"].format(kind=kind)
-    head = f"- **{citation.key}** ({labels['version']} {citation.source_version}, {kind})"
-    link = f" — <{citation.url}>" if citation.url else ""
-    return f"{head}{link}\n  > {citation.quote}"

@@ -1,6 +1,7 @@
 """The engine: understand the question (with the facts the user set), assess it — asking instead of guessing
-when a decisive fact is open (bot/decisive.py) — retrieve, compose a cited answer, optionally let an LLM
-reword it. The answer says what was understood, fact by fact (bot/understood.py).
+when a decisive fact is open (bot/decisive.py) — retrieve, compose a cited draft, optionally let an LLM
+reword it, and finish it (bot/finalize.py: the same checks on every path). The answer says what was
+understood, fact by fact (bot/understood.py).
 
 Questions are never logged (privacy): only ids, verdicts, counts and timings.
 """
@@ -15,9 +16,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.answer import Answer, FactValue, Turn, UnderstoodFact
 from bot.assessment_types import Assessment
-from bot.compose import compose
+from bot.compose import draft
 from bot.decisive import RuleAssessor, settle
 from bot.fact_inputs import apply_facts
+from bot.finalize import finalize
 from bot.retrieval import HybridRetriever, Retrieved
 from bot.understanding import Understanding
 from bot.understood import understood
@@ -70,12 +72,13 @@ class Engine:
         read = understood(understanding, given, vocabulary)
         query = question or " ".join(_labels(read))
         retrieved = self.retrieve_for(query, assessment)
-        answer = compose(assessment, retrieved, question, id=id, kb_build=self.kb.manifest.build_id)
-        answer = answer.model_copy(update={"understood": read, "clarify": clarify})
-        if self.chat_model is not None and answer.verdict != "buiten_bereik":
+        drafted = draft(assessment, retrieved, question, id=id, kb_build=self.kb.manifest.build_id)
+        drafted.answer.understood, drafted.answer.clarify = read, clarify
+        if self.chat_model is not None and assessment.verdict != "buiten_bereik":
             from bot.llm import rephrase
 
-            answer = rephrase(answer, [item.passage for item in retrieved], self.chat_model)
+            drafted = rephrase(drafted, self.chat_model)
+        answer = finalize(drafted)
         log.info(
             "answered id=%s verdict=%s citations=%d removed=%d ms=%.0f", id or "-", answer.verdict,
             len(answer.citations), answer.removed_citations, (time.perf_counter() - started) * 1000,

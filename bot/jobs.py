@@ -1,7 +1,7 @@
 """Background ingest of uploaded covenant / guidance PDFs.
 
 bot never imports ingest: each upload is ingested by the project's own command in a subprocess
-(`python -m evals.cli ingest FILE`), one job at a time, with the same settings as this process.
+(`python -m deelwijzer ingest FILE`), one job at a time, with the same settings as this process.
 Progress is what the command prints (stderr and stdout, line by line); success is exit code 0.
 The upload waits in a staging folder; the ingest keeps its own copy (<data_dir>/uploads) when it succeeds,
 and the staged file is removed either way.
@@ -53,8 +53,8 @@ class Job(BaseModel):
 
 
 def ingest_command(path: Path) -> list[str]:
-    """The lead's root command; its `ingest` subcommand accepts files."""
-    return [sys.executable, "-m", "evals.cli", "ingest", str(path)]
+    """The product's root command (deelwijzer/main.py); its `ingest` subcommand accepts files."""
+    return [sys.executable, "-m", "deelwijzer", "ingest", str(path)]
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

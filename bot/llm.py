@@ -7,12 +7,15 @@ This is the only module that imports LangChain chat models. Backends (settings.l
   API lives at `<base_url>/v1` (default http://127.0.0.1:8080/v1); `model` is passed on as the model name.
 No extra packages: all three go through langchain-openai.
 
-The verdict never changes. A summary that contradicts it is discarded; a citation the model adds goes
-through `verify()` and is dropped (and counted) unless its key was retrieved and its quote is verbatim.
+The model works on the draft (bot/compose.py), before bot/finalize.py verifies and settles it, so an answer
+with an LLM passes the same checks as one without. The verdict never changes. A summary that contradicts it is
+discarded; a citation the model adds is dropped there (and counted) unless its key was retrieved and its quote
+is verbatim. The prompt is in the answer's language (bot/words).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -23,9 +26,9 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import SecretStr
 
-from bot.answer import VERDICT_LABELS, Answer, Citation
-from bot.compose import guidance_type, with_guidance_note
-from bot.verify import index_by_key, verify
+from bot.answer import Answer, Citation
+from bot.finalize import Draft
+from bot.words import verdict_label, words
 from kb.passages import Passage
 from kb.settings import LlmSettings
 
@@ -35,13 +38,6 @@ DEFAULT_URLS = {"ollama": "http://127.0.0.1:11434", "llamacpp": "http://127.0.0.
 MAX_PASSAGES = 8
 MAX_PASSAGE_CHARS = 2000
 MAX_SUMMARY_CHARS = 1200
-
-SYSTEM_PROMPT = """Je herformuleert de samenvatting van een juridisch advies over het delen van
-persoonsgegevens. Het oordeel staat vast en verander je niet. Gebruik alleen de gegeven passages; verzin
-geen artikelen of citaten. Schrijf in de taal van het advies ({language}), helder en kort (2-4 zinnen), en
-begin met het oordeel ("{label}"). Antwoord alleen met JSON:
-{{"summary": "...", "citations": [{{"key": "<sleutel uit passages>", "quote": "<letterlijke woorden>"}}]}}"""
-
 
 def make_chat_model(settings: LlmSettings) -> BaseChatModel | None:
     """The chat model named by the settings, or None for backend 'none'."""
@@ -62,29 +58,27 @@ def _base_url(settings: LlmSettings) -> str | None:
     return root if root.endswith("/v1") else f"{root}/v1"
 
 
-def rephrase(answer: Answer, passages: Sequence[Passage], chat_model: BaseChatModel) -> Answer:
-    """`answer` with the model's summary (if it agrees with the verdict) and its verified extra citations."""
-    reply = _ask(answer, passages, chat_model)
+def rephrase(draft: Draft, chat_model: BaseChatModel) -> Draft:
+    """`draft` with the model's summary (if it agrees with the verdict) and the citations it adds (verified,
+    like every citation, by finalize)."""
+    answer = draft.answer
+    reply = _ask(answer, draft.passages, chat_model)
     if reply is None:
-        return answer
-    summary = _summary(reply, answer)
-    added, dropped = verify(_new_citations(reply, answer, passages), index_by_key(passages))
-    citations = [*answer.citations, *added]
-    guidance = guidance_type(citations)
-    return answer.model_copy(
-        update={
-            "summary": with_guidance_note(summary, guidance, answer.language),
-            "citations": citations,
-            "relies_on_guidance": bool(guidance),
-            "removed_citations": answer.removed_citations + len(dropped),
-        }
-    )
+        return draft
+    reworded = answer.model_copy(update={"summary": _summary(reply, answer)})
+    added = [*draft.added, *_new_citations(reply, answer, draft.passages)]
+    return dataclasses.replace(draft, answer=reworded, added=added)
+
+
+def system_prompt(language: str, verdict: str) -> str:
+    """The instructions, in the answer's language, naming the verdict's label in that language."""
+    prompt = words("llm", language)["system_prompt"]
+    return prompt.format(language=language, label=verdict_label(verdict, language))
 
 
 def _ask(answer: Answer, passages: Sequence[Passage], chat_model: BaseChatModel) -> dict[str, Any] | None:
-    label = VERDICT_LABELS[answer.verdict]
     messages = [
-        SystemMessage(SYSTEM_PROMPT.format(language=answer.language, label=label)),
+        SystemMessage(system_prompt(answer.language, answer.verdict)),
         HumanMessage(build_prompt(answer, passages)),
     ]
     try:

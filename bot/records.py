@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from bot.answer import VERDICT_LABELS, Answer, Citation, Facts, Step
-from bot.compose import GUIDANCE_TYPES
+from bot.answer import GUIDANCE_TYPES, Answer, Citation, Facts, Step
 from bot.scrub import scrub
+from bot.words import verdict_label, words
 from kb.citations import article_level
 
 if TYPE_CHECKING:
@@ -23,26 +23,10 @@ if TYPE_CHECKING:
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 BlockKind = Literal["title", "heading", "subheading", "text", "item", "check", "quote", "field", "note"]
 
-LABELS = {
-    "title": "Vastlegging afweging gegevensdeling",
-    "meta": "Datum: {date} · Kennisbank: {build}",
-    "disclaimer": "Hulpmiddel bij een afweging, geen juridisch advies. Het oordeel is van de professional. "
-    "BSN, V-nummers, telefoonnummers, e-mailadressen, adressen, postcodes, data, IBAN's en namen zijn "
-    "automatisch verwijderd (voor zover herkend).",
-    "question": "Vraag", "facts": "Feiten zoals begrepen", "verdict": "Oordeel", "conditions": "Voorwaarden",
-    "clarify": "Open vragen", "steps": "Afweging", "record": "Wat leg je vast", "escalate": "Bij twijfel",
-    "sources": "Bronnen", "version": "versie", "not_cited": "niet geciteerd",
-    "own": "Eigen motivering van de professional",
-    "own_note": "Door de professional zelf ingevuld; niet door Deelwijzer gecontroleerd.",
-    "not_law": "{kind}, geen wettekst", "decision": "Besluit: ☐ wel delen  ☐ niet delen  "
-    "☐ voorleggen aan de FG / privacy officer", "name": "Naam en functie:", "signed": "Datum besluit:",
-    "yes": "ja", "no": "nee", "unknown": "onbekend", "empty": "(niet ingevuld)",
-}  # fmt: skip
-FACT_LABELS = {
-    "sender": "Wie deelt", "recipient": "Met wie", "data": "Welke gegevens", "purpose": "Doel",
-    "minor": "Minderjarige", "outside_eer": "Ontvanger buiten de EER", "urgent": "Spoed",
-    "consent": "Toestemming",
-}  # fmt: skip
+#: The record is in Dutch (the chain's working language), whatever the language of the question.
+LANGUAGE = "nl"
+LABELS = words("records", LANGUAGE)
+FACT_LABELS = words("record_facts", LANGUAGE)
 
 
 class RecordError(Exception):
@@ -68,7 +52,7 @@ def record_blocks(
         Block("text", _clean(question) or LABELS["empty"]),
         *_facts(answer.facts),
         Block("heading", LABELS["verdict"]),
-        Block("text", f"{VERDICT_LABELS[answer.verdict]} — {answer.summary}"),
+        Block("text", f"{verdict_label(answer.verdict, LANGUAGE)} — {answer.summary}"),
     ]
     blocks += _listed(LABELS["conditions"], answer.conditions, "check")
     blocks += _listed(LABELS["clarify"], answer.clarifying_questions, "item")

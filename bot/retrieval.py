@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from bot.vocabulary import detect_language
 from kb.citations import parse_key
 from kb.errors import CitationKeyError
 from kb.knowledge_base import Filters, KnowledgeBase
@@ -23,21 +24,10 @@ from kb.settings import RetrievalSettings
 
 Via = Literal["bm25", "dense", "both", "key"]
 
-_WORD = re.compile(r"[a-zà-ÿ]+")
 #: a provision named in the question: 'art. 6', 'artikel 7.3.11', 'article 9', 'overweging 50', '4:2'
 _NAMES_PROVISION = re.compile(
     r"\b(?:art(?:ikel|icle)?\.?|overweging|recital)\s*\d|\b\d+:\d+\b", re.IGNORECASE
 )
-# fmt: off
-_ENGLISH = frozenset({
-    "the", "is", "are", "may", "can", "i", "we", "you", "my", "our", "to", "of", "and", "with", "share",
-    "data", "police", "what", "which", "who", "if", "when",
-})
-_DUTCH = frozenset({
-    "de", "het", "een", "is", "zijn", "mag", "ik", "wij", "we", "je", "u", "mijn", "van", "en", "met",
-    "delen", "gegevens", "politie", "wat", "die", "als", "wanneer",
-})
-# fmt: on
 
 
 @dataclass(frozen=True)
@@ -45,14 +35,6 @@ class Retrieved:
     passage: Passage
     score: float
     via: Via
-
-
-def detect_language(text: str) -> str:
-    """'en' when the text has clearly more English than Dutch function words, else 'nl'."""
-    words = _WORD.findall(text.casefold())
-    english = sum(word in _ENGLISH for word in words)
-    dutch = sum(word in _DUTCH for word in words)
-    return "en" if english > dutch else "nl"
 
 
 def search_languages(language: str) -> list[str]:

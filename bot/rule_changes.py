@@ -19,9 +19,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 import kb
-from bot.changes import SourceChanges, VersionedPassages, compare_passages
 from bot.parameters import load_parameters
 from bot.rules import RuleBook
+from kb.changes import SourceChanges, VersionedPassages, compare_passages
 from kb.citations import parse_key
 from kb.errors import CitationKeyError, KbError
 from kb.knowledge_base import DocumentRecord

@@ -312,9 +312,10 @@ class Vocabulary:
         return lexicon
 
 
-def detect_language(text: Text, vocab: Vocabulary) -> str:
-    """'en' when English function words outnumber Dutch ones, else 'nl'."""
-    hits = vocab.language.find(text)
+def detect_language(text: str | Text, vocab: Vocabulary | None = None) -> str:
+    """'en' when English function words (kb/vocabulary/language.yaml) outnumber Dutch ones, else 'nl'.
+    The one language test: of the question, of a search text, of an evaluation query."""
+    hits = (vocab or load_vocabulary()).language.find(text if isinstance(text, Text) else Text.of(text))
     english = sum(1 for hit in hits if hit.id == "english")
     dutch = sum(1 for hit in hits if hit.id == "dutch")
     return "en" if english > dutch else "nl"

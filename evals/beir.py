@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.retrieval import detect_language
+from bot.vocabulary import detect_language
 from evals.case_files import Case, load_cases
 from kb.citations import parse_key
 from kb.errors import CitationKeyError

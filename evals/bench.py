@@ -198,7 +198,7 @@ def bench_server(args: argparse.Namespace, root: Path, log: Any) -> dict[str, An
         "DEELWIJZER_CACHE_FOLDER": str(root / "cold-cache"),
         "DEELWIJZER_MODELS_FOLDER": str(args.models_folder),
     }
-    command = [sys.executable, "-m", "evals.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "deelwijzer", "serve", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         from evals.stress import wait_ready  # httpx only when the server is measured

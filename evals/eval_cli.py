@@ -1,5 +1,6 @@
-"""`deelwijzer eval cases|retrieval|report` (mounted by evals/cli.py). Exit codes: 0 ok, 2 bad input,
-3 no knowledge base. Tables go to stdout, progress to stderr."""
+"""`deelwijzer eval cases|retrieval|report|covenants`, mounted on the product's root through the
+`deelwijzer.commands` entry point `eval` (pyproject.toml). Exit codes: 0 ok, 2 bad input, 3 no knowledge base.
+Tables go to stdout, progress to stderr."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from rich.table import Table
 from evals.beir import BeirError, load_beir
 from evals.case_files import CaseFileError, load_cases
 from evals.covenant_eval import covenants
+from evals.fact_reading import FACT_HEADER, FactTotals, fact_rows
 from evals.grading import CaseResult
 from evals.report import load_retrieval, ms, pct, totals_rows, write_report
 from evals.retrieval_eval import SYSTEMS, RetrievalReport, evaluate_beir
@@ -68,6 +70,8 @@ def cases(
         run = run_cases(engine, gold, on_result=_progress(len(gold)))
         out.print(case_table(run.cases))
         out.print(totals_table(run))
+        if run.totals.fact_reading and run.totals.fact_reading.per_fact:
+            out.print(fact_table(run.totals.fact_reading))
         if json_out:
             save_run(run, json_out)
             err.print(f"wrote {json_out}")
@@ -90,15 +94,36 @@ def _mark(ok: bool | None) -> str:
 
 
 def case_table(results: Sequence[CaseResult]) -> Table:
-    header = ("case", "expected", "answer", "", "must-cite", "cite-any", "unsupported", "ms")
+    header = ("case", "expected", "answer", "", "must-cite", "cite-any", "unsupported", "facts", "ms")
     table = Table(*header, title="Cases")
     for r in results:
         must = f"{len(r.must_cite_hit)}/{len(r.must_cite)}" if r.must_cite else ""
         bad = str(len(r.unsupported)) + (" + NOT-cite" if r.must_not_cite_violations else "")
         table.add_row(
-            r.id, ", ".join(r.expected), r.verdict or "[red]error[/red]", _mark(r.verdict_ok), must,
-            _mark(r.cite_any_hit), bad, f"{r.latency_ms:.0f}",
+            r.id, ", ".join(r.expected), r.verdict or "[red]error[/red]", _mark(r.verdict_ok) + _asks(r),
+            must, _mark(r.cite_any_hit), bad, _facts_read(r), f"{r.latency_ms:.0f}",
         )  # fmt: skip
+    return table
+
+
+def _asks(r: CaseResult) -> str:
+    """A wrong verdict that asks the right question (issue 14)."""
+    return " [yellow]asks ✓[/yellow]" if r.criterion and r.criterion.how == "asks" else ""
+
+
+def _facts_read(r: CaseResult) -> str:
+    grades = r.fact_reading.grades if r.fact_reading else []
+    return f"{sum(g.matched for g in grades)}/{len(grades)}" if grades else ""
+
+
+def fact_table(totals: FactTotals) -> Table:
+    title = (
+        f"Facts read ({totals.cases_with_facts} cases with facts; "
+        f"{totals.unresolved_values} expected values not vocabulary ids, not graded)"
+    )
+    table = Table(*FACT_HEADER, title=title)
+    for row in fact_rows(totals):
+        table.add_row(*row)
     return table
 
 

@@ -33,7 +33,8 @@ from pydantic import BaseModel, Field
 
 from bot.assessment import Assessor
 from bot.engine import Engine
-from bot.retrieval import HybridRetriever, by_article, detect_language, fuse, with_languages
+from bot.retrieval import HybridRetriever, by_article, fuse, with_languages
+from bot.vocabulary import detect_language
 from evals.baseline import EmbedderEmbeddings, NaiveRag
 from evals.beir import PASSAGE_METADATA, BeirDoc, BeirSet
 from evals.grading import percentile

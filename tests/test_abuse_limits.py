@@ -176,9 +176,9 @@ def test_the_largest_history_the_limits_allow_is_read_once_per_turn(monkeypatch:
     characters, so the worst request the default limits let through stays a bounded amount of work."""
     import time
 
-    from bot import understanding
     from bot.api.conversations import newest_within
     from bot.assessment import Assessor
+    from bot.understanding import conversation
 
     limits = LimitSettings()
     turn = ("Mag ik als hulpverlener gegevens van een slachtoffer delen met de politie? " * 40)[
@@ -187,13 +187,13 @@ def test_the_largest_history_the_limits_allow_is_read_once_per_turn(monkeypatch:
     history = newest_within([Turn(question=turn)] * 50, limits.history_turns, limits.history_chars)
     assert len(history) == limits.history_chars // limits.turn_chars
     reads = []
-    real_read = understanding.read_question
+    real_read = conversation.read_question
 
     def counted(question: str, vocabulary: Any = None) -> Any:
         reads.append(len(question))
         return real_read(question, vocabulary)
 
-    monkeypatch.setattr(understanding, "read_question", counted)
+    monkeypatch.setattr(conversation, "read_question", counted)
     started = time.thread_time()
     Assessor().assess("En als het om een minderjarige gaat?", history)
     assert len(reads) == len(history) + 1

@@ -22,9 +22,9 @@ from bot.answer import Answer, Citation
 from bot.api import create_app
 from bot.api.state import AppState
 from bot.assessment import Assessor
-from bot.compose import render_markdown
 from bot.engine import Engine
 from bot.jobs import IngestJobs, safe_pdf_name
+from bot.render import render_markdown
 from bot.retrieval import HybridRetriever
 from ingest import pipeline
 from ingest.pipeline import ingest_files, ingest_folder

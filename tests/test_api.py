@@ -29,8 +29,8 @@ from bot.answer import Answer, Turn
 from bot.api import create_app
 from bot.api.conversations import ConversationStore
 from bot.api.state import AppState
-from bot.compose import render_markdown
 from bot.jobs import IngestJobs
+from bot.render import render_markdown
 from kb.local_kb import LocalKnowledgeBase
 from kb.settings import ServerSettings, Settings
 
@@ -489,7 +489,7 @@ def covenant_pdf(sentence: str) -> bytes:
 
 
 def test_upload_is_ingested_by_the_real_command(tmp_path: Path, test_cache_dir: Path) -> None:
-    """`python -m evals.cli ingest FILE` in a subprocess: the first build holds just the covenant."""
+    """`python -m deelwijzer ingest FILE` in a subprocess: the first build holds just the covenant."""
     settings = app_settings(tmp_path / "data").model_copy(
         update={"models_folder": test_cache_dir / "models", "cache_folder": test_cache_dir / "cache"}
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.changes import ChangesError, changes_between, compare_passages, latest_changes, word_diff
+from kb.changes import ChangesError, changes_between, compare_passages, latest_changes, word_diff
 from kb.knowledge_base import DocumentRecord
 from kb.passages import Passage
 from kb.registry import load_registry

@@ -6,7 +6,8 @@ import json
 
 from bot.answer import Facts, Step
 from bot.assessment_types import Assessment
-from bot.compose import compose, render_markdown
+from bot.compose import compose
+from bot.render import render_markdown
 from bot.retrieval import Retrieved
 from bot.verify import collapse
 from kb.passages import Passage

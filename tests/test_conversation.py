@@ -6,8 +6,7 @@ import pytest
 
 from bot.answer import Facts, Turn
 from bot.assessment import Assessor
-from bot.conversation import is_followup
-from bot.understanding import read_question, understand
+from bot.understanding import is_followup, read_question, understand
 
 FIRST = "Mag ik als arts gegevens over een patiënt delen met de politie?"
 

@@ -17,10 +17,11 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from bot.api import create_app
-from evals.cli import app as cli_app
+from deelwijzer.main import build_app
 from kb.local_kb import LocalKnowledgeBase
 from kb.settings import get_settings
 
+cli_app = build_app()
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/pdf"}
 ITEM_FIELDS = {"id", "status", "quotes", "keys", "explanation"}
 

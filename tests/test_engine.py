@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import statistics
 import time
 from collections.abc import Iterator
@@ -16,10 +17,12 @@ from langchain_core.messages import AIMessage
 from test_retrieval import SAMENWERKING, slice_settings
 from typer.testing import CliRunner
 
-from bot.answer import VERDICT_LABELS, Answer, Turn
+from bot.answer import Answer, Turn
 from bot.cli import app
 from bot.engine import Engine, build_engine
+from bot.render import render_markdown
 from bot.verify import collapse
+from bot.words import verdict_label
 from kb.citations import parse_key
 from kb.settings import Settings, get_settings
 
@@ -150,7 +153,7 @@ def test_build_engine_loads_once_per_settings(settings: Settings, engine: Engine
 
 def test_fabricated_llm_citation_is_removed_and_counted(engine: Engine) -> None:
     plain = engine.answer(SAMENWERKING)
-    summary = f"{VERDICT_LABELS[plain.verdict]}: lees de voorwaarden en de bepalingen hieronder."
+    summary = f"{verdict_label(plain.verdict, 'nl')}: lees de voorwaarden en de bepalingen hieronder."
     fabricated = [
         {"key": "Wpg art. 20 lid 9", "quote": "De politie mag altijd alles delen."},
         {"key": "Wpg art. 20 lid 1", "quote": "de politie deelt alle gegevens met iedereen"},
@@ -164,6 +167,35 @@ def test_fabricated_llm_citation_is_removed_and_counted(engine: Engine) -> None:
     assert "De politie mag altijd alles delen." not in json.dumps(answer.model_dump())
     assert answer.verdict == plain.verdict
     assert answer.summary == summary
+
+
+DUTCH_LABELS = ("Ja", "Ja, mits", "Nee", "Hangt af", "Buiten bereik", "Oordeel")
+
+
+def test_english_answer_with_an_llm_holds_no_dutch_verdict_label(engine: Engine) -> None:
+    """The rephrase prompt, the summary and the rendered answer are English end to end."""
+    question = "May the police share data about a trafficking victim with CoMensha?"
+    plain = engine.answer(question)
+    label = verdict_label(plain.verdict, "en")
+    summary = f"{label}. Read the conditions and the provisions below."
+    reply = json.dumps({"summary": summary, "citations": []})
+    chat = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+    sent: list[str] = []
+    invoke = chat.invoke
+
+    def recording_invoke(messages, *args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.extend(str(message.content) for message in messages)
+        return invoke(messages, *args, **kwargs)
+
+    object.__setattr__(chat, "invoke", recording_invoke)
+    with_llm = Engine(engine.settings, engine.kb, engine.assessor, engine.retriever, chat_model=chat)
+    answer = with_llm.answer(question)
+    assert answer.language == "en" and answer.verdict == plain.verdict != "buiten_bereik"
+    assert f'("{label}")' in sent[0]
+    verdict_line = render_markdown(answer).splitlines()[0]
+    assert verdict_line.startswith(f"**Conclusion: {label}** — {label}.")
+    for dutch in DUTCH_LABELS:
+        assert not re.search(rf"\b{re.escape(dutch)}\b", sent[0] + answer.summary + verdict_line), dutch
 
 
 # --- CLI ---------------------------------------------------------------------------------------------------

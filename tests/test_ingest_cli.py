@@ -27,7 +27,7 @@ SLICE = [
 
 def run_cli(settings: Settings, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "evals.cli", *args],
+        [sys.executable, "-m", "deelwijzer", *args],
         env=_env(settings),
         capture_output=True,
         text=True,
@@ -118,7 +118,7 @@ def test_sigkill_mid_ingest_leaves_the_old_knowledge_base_answering(
     shutil.copyfile(corpus_dir / wjsg, corpus_slice / wjsg)
     cold = slice_settings.model_copy(update={"cache_folder": tmp_path / "cold-cache"})
     process = subprocess.Popen(
-        [sys.executable, "-m", "evals.cli", "ingest", "--from", str(corpus_slice)],
+        [sys.executable, "-m", "deelwijzer", "ingest", "--from", str(corpus_slice)],
         env=_env(cold),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -200,7 +200,7 @@ def _offline(settings: Settings) -> dict[str, str]:
 
 def _run_offline(settings: Settings) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "evals.cli", "ingest"],
+        [sys.executable, "-m", "deelwijzer", "ingest"],
         env=_offline(settings),
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-"""The optional LLM may only reword the summary; fabricated citations are removed and counted.
+"""The optional LLM may only reword the summary of a draft; finalize removes and counts fabricated citations.
 
 The chat model is langchain_core's GenericFakeChatModel with scripted replies (the named LLM boundary).
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -14,7 +15,10 @@ from langchain_core.messages import AIMessage
 from langchain_openai import ChatOpenAI
 
 from bot.answer import Answer, Citation, Facts
+from bot.finalize import Draft, finalize
 from bot.llm import contradicts, make_chat_model, parse_reply, rephrase
+from bot.render import render_markdown
+from bot.words import words
 from kb.passages import Passage
 from kb.settings import LlmSettings
 
@@ -30,11 +34,23 @@ STORED = Passage(
 
 
 def answer(
-    verdict: str = "mag_niet", summary: str = "Nee, gezondheidsgegevens mag u zo niet delen."
+    verdict: str = "mag_niet",
+    summary: str = "Nee, gezondheidsgegevens mag u zo niet delen.",
+    language: str = "nl",
 ) -> Answer:
     citation = Citation(key="AVG art. 9 lid 1", quote="Verwerking van gegevens over gezondheid is verboden.",
                         source_version="2018-05-23")  # fmt: skip
-    return Answer(verdict=verdict, summary=summary, citations=[citation], facts=Facts())  # type: ignore[arg-type]
+    return Answer(verdict=verdict, summary=summary, citations=[citation], facts=Facts(language=language),  # type: ignore[arg-type]
+                  language=language)  # fmt: skip
+
+
+def draft(**fields: str) -> Draft:
+    return Draft(answer(**fields), [STORED])
+
+
+def finished(model: GenericFakeChatModel, **fields: str) -> Answer:
+    """The answer as every path finishes it: draft, rephrase, finalize."""
+    return finalize(rephrase(draft(**fields), model))
 
 
 def scripted(*replies: str) -> GenericFakeChatModel:
@@ -47,7 +63,7 @@ def reply(summary: str, citations: list[dict[str, str]] | None = None) -> str:
 
 def test_consistent_summary_replaces_the_composed_one_and_verdict_stays() -> None:
     new = "Nee. Gezondheidsgegevens zijn bijzondere gegevens; zonder uitzondering deelt u ze niet."
-    result = rephrase(answer(), [STORED], scripted(reply(new)))
+    result = finished(scripted(reply(new)))
     assert result.summary == new
     assert result.verdict == "mag_niet"
     assert result.citations == answer().citations
@@ -55,7 +71,7 @@ def test_consistent_summary_replaces_the_composed_one_and_verdict_stays() -> Non
 
 def test_summary_contradicting_the_verdict_is_discarded(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="bot.llm"):
-        result = rephrase(answer(), [STORED], scripted(reply("Ja, dat mag gewoon.")))
+        result = finished(scripted(reply("Ja, dat mag gewoon.")))
     assert result.summary == "Nee, gezondheidsgegevens mag u zo niet delen."
     assert result.verdict == "mag_niet"
     assert "contradicts verdict mag_niet" in caplog.text
@@ -67,7 +83,7 @@ def test_fabricated_key_and_quote_are_removed_and_counted() -> None:
         {"key": "AVG art. 9 lid 1", "quote": "Het verbod geldt nooit."},
         {"key": "AVG art. 9 lid 1", "quote": "Het verbod geldt niet bij uitdrukkelijke toestemming."},
     ]
-    result = rephrase(answer(), [STORED], scripted(reply("Nee, niet zonder uitzondering.", fabricated)))
+    result = finished(scripted(reply("Nee, niet zonder uitzondering.", fabricated)))
     assert [c.quote for c in result.citations] == [
         "Verwerking van gegevens over gezondheid is verboden.",
         "Het verbod geldt niet bij uitdrukkelijke toestemming.",
@@ -77,13 +93,14 @@ def test_fabricated_key_and_quote_are_removed_and_counted() -> None:
 
 
 def test_unusable_reply_keeps_the_composed_answer() -> None:
-    original = answer()
-    assert rephrase(original, [STORED], scripted("Ik weet het niet.")) == original
-    assert rephrase(original, [STORED], scripted("{niet: json}")) == original
+    original = draft()
+    assert rephrase(original, scripted("Ik weet het niet.")) == original
+    assert rephrase(original, scripted("{niet: json}")) == original
+    assert finalize(original) == finalize(rephrase(original, scripted("{niet: json}")))
 
 
-def test_prompt_carries_the_verdict_and_the_passages() -> None:
-    model = scripted(reply("Nee, niet zonder uitzondering."))
+def recording(model: GenericFakeChatModel) -> list[str]:
+    """The messages the model is sent, recorded as they go."""
     seen: list[str] = []
     original_invoke = model.invoke
 
@@ -92,10 +109,36 @@ def test_prompt_carries_the_verdict_and_the_passages() -> None:
         return original_invoke(messages, *args, **kwargs)
 
     object.__setattr__(model, "invoke", recording_invoke)
-    rephrase(answer(), [STORED], model)
+    return seen
+
+
+def test_prompt_carries_the_verdict_and_the_passages() -> None:
+    model = scripted(reply("Nee, niet zonder uitzondering."))
+    seen = recording(model)
+    rephrase(draft(), model)
     assert '"Nee"' in seen[0]
     assert '"verdict": "mag_niet"' in seen[1]
     assert '"key": "AVG art. 9 lid 1"' in seen[1]
+
+
+DUTCH_LABELS = [label for label in words("verdicts", "nl").values()]
+
+
+def has_dutch_label(text: str) -> bool:
+    return any(re.search(rf"\b{re.escape(label)}\b", text) for label in DUTCH_LABELS)
+
+
+@pytest.mark.parametrize("verdict", ["mag", "mag_mits", "mag_niet", "hangt_af"])
+def test_an_english_answer_with_an_llm_holds_no_dutch_verdict_label(verdict: str) -> None:
+    english = words("verdicts", "en")[verdict]
+    model = scripted(reply(f"{english}. Health data are special category data; read the provision below."))
+    seen = recording(model)
+    result = finished(model, verdict=verdict, summary=f"{english}: see the conditions.", language="en")
+    assert f'("{english}")' in seen[0] and "You rephrase" in seen[0]
+    assert not has_dutch_label(seen[0])
+    verdict_line = render_markdown(result).splitlines()[0]
+    assert verdict_line.startswith(f"**Conclusion: {english}** — {english}.")
+    assert not has_dutch_label(verdict_line)
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ def test_readme_example_runs(command: str, full_kb_settings: Settings) -> None:
     )
     args = shlex.split(command)[1:]
     result = subprocess.run(
-        [sys.executable, "-m", "evals.cli", *args], env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "deelwijzer", *args], env=env, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stderr
     expected = {

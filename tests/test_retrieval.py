@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.langchain_retriever import DeelwijzerRetriever
-from bot.retrieval import HybridRetriever, Retrieved, by_article, detect_language, fuse, lexical_weight
+from bot.retrieval import HybridRetriever, Retrieved, by_article, fuse, lexical_weight
+from bot.vocabulary import detect_language
 from ingest.readers.bwb_xml import BwbXmlReader
 from ingest.readers.formex import FormexReader
 from ingest.readers.regelrecht import RegelrechtReader

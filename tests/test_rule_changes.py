@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.changes import changes_between
 from bot.rule_changes import (
     CheckedVersions,
     _covers,
@@ -18,6 +17,7 @@ from bot.rule_changes import (
 from bot.rules import load_rulebook
 from ingest.readers.bwb_xml import BwbXmlReader
 from ingest.readers.regelrecht import RegelrechtReader
+from kb.changes import changes_between
 from kb.knowledge_base import DocumentRecord
 from kb.passages import Passage
 from kb.registry import load_registry

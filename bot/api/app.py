@@ -16,7 +16,9 @@ from bot.api import (
     routes_covenants,
     routes_facts,
     routes_kb,
+    routes_matrix,
     routes_records,
+    routes_training,
 )  # fmt: skip
 from bot.api.conversations import ConversationStore
 from bot.api.errors import install_error_handlers
@@ -48,6 +50,8 @@ def create_app(
         routes_facts,
         routes_kb,
         routes_records,
+        routes_matrix,
+        routes_training,
         routes_admin,
         routes_covenants,
         openai_compat,

@@ -18,21 +18,23 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from bot.answer import VERDICT_LABELS, Turn
+from bot.answer import Turn
 from bot.api.conversations import newest_within
 from bot.api.errors import ApiError
 from bot.api.rate_limits import rate_limited
 from bot.api.routes_ask import answer_question, app_state, checked_question
 from bot.api.sse import chunk_text
-from bot.compose import VERDICT_LABELS_EN, render_markdown
 from bot.inputs import ClientModel, check_chars, check_items
+from bot.render import render_markdown
+from bot.words import LANGUAGES, words
 from kb.settings import LimitSettings
 
 MODEL = "deelwijzer"
 CREATED = 1_767_225_600  # 2026-01-01, the model's "created" stamp
 router = APIRouter(prefix="/v1")
-_VERDICT_LINE = re.compile(r"^\*\*(?:Oordeel|Conclusion): (?P<label>.+?)\*\*", re.MULTILINE)
-_BY_LABEL = {label: key for table in (VERDICT_LABELS, VERDICT_LABELS_EN) for key, label in table.items()}
+_HEADINGS = "|".join(re.escape(words("rendering", language)["verdict"]) for language in LANGUAGES)
+_VERDICT_LINE = re.compile(rf"^\*\*(?:{_HEADINGS}): (?P<label>.+?)\*\*", re.MULTILINE)
+_BY_LABEL = {label: key for language in LANGUAGES for key, label in words("verdicts", language).items()}
 
 
 class ChatMessage(BaseModel):

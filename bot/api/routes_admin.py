@@ -14,11 +14,11 @@ from bot.api.rate_limits import rate_limited
 from bot.api.routes_ask import app_state
 from bot.api.security import UPLOAD_PREFIX, require_admin
 from bot.api.state import PassageStore
-from bot.changes import ChangesError, changes_between, latest_changes
 from bot.feedback import REASONS
 from bot.jobs import UploadError
 from bot.rule_changes import load_checked, rules_affected_by, rules_to_recheck
 from bot.rules import load_rulebook
+from kb.changes import ChangesError, changes_between, latest_changes
 from kb.injection import CHECKED_TYPES, flagged_passages
 
 router = APIRouter(prefix="/api/admin", dependencies=[Depends(require_admin)])

@@ -12,7 +12,7 @@ from typing import Any
 from sse_starlette import ServerSentEvent
 
 from bot.answer import Answer
-from bot.compose import render_markdown, verdict_label
+from bot.render import render_markdown, verdict_label
 
 CHUNK_CHARS = 80
 

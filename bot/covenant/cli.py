@@ -1,4 +1,4 @@
-"""`deelwijzer convenant check FILE [--json]` (mounted by evals/cli.py). Exit codes: 0 ok, 2 bad file,
+"""`deelwijzer convenant check FILE [--json]` (mounted by deelwijzer/main.py). Exit codes: 0 ok, 2 bad file,
 3 no knowledge base (the keys cannot be verified without it)."""
 
 from __future__ import annotations

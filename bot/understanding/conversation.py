@@ -1,4 +1,5 @@
-"""Follow-ups reuse the facts of earlier turns; corrections replace them; a new full question starts fresh.
+"""A question in its conversation: `understand(question, history)`. Follow-ups reuse the facts of earlier
+turns; corrections replace them; a new full question starts fresh.
 
 "Mag ik als arts de politie informeren?"  ->  "En als het om een minderjarige gaat?"  (follow-up: merge)
 "Mag de politie dit aan CoMensha geven?"  ->  "Nee, ik bedoelde de IND."               (correction)
@@ -7,12 +8,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from bot.answer import Facts
-
-if TYPE_CHECKING:
-    from bot.understanding import Understanding
+from bot.answer import Facts, Turn
+from bot.understanding.facts import SlotGuesser, Understanding
+from bot.understanding.reading import read_question
+from bot.vocabulary import Vocabulary, load_vocabulary
 
 _SCALARS = ("urgent", "minor", "age", "outside_eer", "country")
 _FLAGS = ("covenant", "covenant_as_basis", "legitimate_interest", "anonymous", "pseudonymous")
@@ -136,3 +136,45 @@ def with_kept_facts(turn: Understanding, facts: Facts) -> Understanding:
     if facts.consent is not None:
         update["consent"] = "given" if facts.consent else "refused"
     return turn.model_copy(update=update)
+
+
+_PROVENANCE = ("sender", "recipients", "data", "purposes", "consent", "age", "minor", "urgent", "outside_eer")
+
+
+def understand(
+    question: str,
+    history: Sequence[Turn] = (),
+    vocabulary: Vocabulary | None = None,
+    semantic: SlotGuesser | None = None,
+) -> Understanding:
+    """The facts of `question`, with follow-ups and corrections merged into the earlier turns."""
+    vocab = vocabulary or load_vocabulary()
+    earlier = [_turn_understanding(turn, vocab) for turn in history]
+    read = read_question(question, vocab)
+    current = merge_history(earlier, read)
+    if current is not read:
+        kept = [
+            name for name in _PROVENANCE if getattr(current, name) not in (getattr(read, name), None, "", [])
+        ]
+        current = current.model_copy(update={"words": read.words, "from_history": kept})
+    return _fill_semantic(current, semantic) if semantic else current
+
+
+def _turn_understanding(turn: Turn, vocab: Vocabulary) -> Understanding:
+    read = read_question(turn.question, vocab)
+    return with_kept_facts(read, turn.facts) if turn.facts else read
+
+
+def _fill_semantic(understanding: Understanding, semantic: SlotGuesser) -> Understanding:
+    """Only for in-scope questions, and only for slots the words left empty."""
+    if not understanding.in_scope:
+        return understanding
+    update: dict[str, object] = {}
+    for slot, field_name in (("data", "data"), ("purposes", "purposes")):
+        if not getattr(understanding, field_name):
+            best = semantic.best(slot, understanding.question)
+            if best:
+                update[field_name] = [best]
+    if not update:
+        return understanding
+    return understanding.model_copy(update={**update, "semantic": sorted(update)})

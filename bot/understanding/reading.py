@@ -1,0 +1,213 @@
+"""Reading one question on its own: the vocabulary's hits turned into facts (who sends and who receives:
+roles.py)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.parameters import age_years
+from bot.understanding.facts import SHARING, Consent, Understanding
+from bot.understanding.roles import assign_roles
+from bot.vocabulary import Hit, Text, Vocabulary, country_facts, detect_language, load_vocabulary
+
+_MODAL_QUESTION = re.compile(  # 'Mag die rapportage naar de woningcorporatie?'
+    r"\b(?:mag|mogen|kan|kunnen|moet|moeten|may|can)\s+(?:die|dat|dit|deze|het|de|this|that|these|those|the)\s+"
+    r"(?:\w+\s+){1,3}(?:naar|to)\s"
+)
+_SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
+_AGE = re.compile(
+    r"(?<!\d)(\d{1,2})\s*(?:jaar|jr|jarige|jarig|years?\s+old|year\s+old|yo)(?!\w)"
+    r"|(?:ze|zij|hij|die|het kind|she|he) (?:inmiddels |nu |al |net |bijna |pas )?(\d{1,2}) "
+    r"(?:is|wordt|was)\b"
+    r"|(?:is|wordt|werd|ben) (?:inmiddels |nu |al |net |bijna )?(\d{2})(?: geworden)?"
+    r"(?!\d|\s+(?:keer|maal|dagen|weken|maanden|uur|euro|procent|minuten|jaar geleden)\b)"
+    r"|(?:meisje|jongen|kind|dochter|zoon|jongere|tiener|patient|patiente|client|cliente|slachtoffer|vrouw|man|"
+    r"leerling|girl|boy|child|daughter|son|patient|client|victim|woman|man|pupil)\s+(?:van|of|aged)\s+(\d{1,2})(?!\d)"
+)
+
+
+
+
+def read_question(question: str, vocabulary: Vocabulary | None = None) -> Understanding:
+    """The facts of one question on its own."""
+    vocab = vocabulary or load_vocabulary()
+    text, injection = strip_injection(Text.of(question), vocab)
+    signals = vocab.signals.find(text)
+    intents = _ids(vocab.intents.find(text), negated=None)  # 'wat mag ik niet delen?' asks too
+    role_hits = vocab.roles.find(text, fuzzy=True)
+    receiving = "receive" in intents and "share" not in intents
+    venues = frozenset(r for r, e in vocab.roles.entries.items() if e.attrs.get("venue"))
+    sources = [h for h in signals if vocab.signals.attrs(h.id).get("source_of_knowledge")]
+    # 'de OvJ vertelde me ...': the source of what the speaker knows is not a party to this sharing
+    parties = [h for h in role_hits if not any(h.overlaps(source) for source in sources)]
+    sender, recipients, sender_cued = assign_roles(text, parties, receiving, venues)
+    registries = {r for r in recipients if vocab.roles.attrs(r).get("registry")}
+    if registries - {sender} and "record_keep" in intents and not set(intents) & set(SHARING):
+        intents = [*intents, "share"]  # 'iemand registreren bij CoMensha' gives the registry the data
+    data_hits = vocab.data.find(text, fuzzy=True)
+    purpose_hits = vocab.purposes.find(text, fuzzy=True)
+    understanding = Understanding(
+        question=" ".join(text.original.split()),
+        language=detect_language(text, vocab),
+        intents=intents,
+        sender=sender,
+        recipients=recipients,
+        data=_ids(data_hits),
+        purposes=_ids(purpose_hits),
+        injection=injection,
+        mentioned_roles=_ids(role_hits),
+        sender_cued=sender_cued,
+        negated_roles=_ids(role_hits, negated=True),
+        negated_data=_ids(data_hits, negated=True),
+        **_signal_facts(signals),
+        **_age_facts(text, signals),
+        **country_facts(text, vocab, role_hits, signals),
+    )
+    domestic = {r for r, e in vocab.roles.entries.items() if e.attrs.get("domestic")}
+    recipients = _abroad(understanding, domestic)
+    if not intents and recipients and _MODAL_QUESTION.search(text.lower):
+        intents = ["share"]  # 'Mag die rapportage naar de woningcorporatie?'
+    sender = sender or _implied_sender(signals, vocab)
+    words = _words(understanding, [*role_hits, *data_hits, *purpose_hits, *signals], sender)
+    understanding = understanding.model_copy(
+        update={"recipients": recipients, "intents": intents, "sender": sender, "words": words}
+    )
+    return understanding.model_copy(update={"in_scope": _in_scope(understanding, signals)})
+
+
+def _words(u: Understanding, hits: list[Hit], sender: str) -> dict[str, str]:
+    """Which words gave each slot: the first plain hit of each id (provenance for Answer.understood)."""
+    first: dict[str, str] = {}
+    for hit in hits:
+        if not hit.negated:
+            first.setdefault(hit.id, hit.text)
+    implied = next((first[i] for i in first if i.startswith("speaker_")), "")
+    slots = {
+        "sender": first.get(sender, implied) if sender else "",
+        "recipients": ", ".join(first[r] for r in u.recipients if r in first),
+        "data": ", ".join(first[d] for d in u.data if d in first),
+        "purposes": ", ".join(first[p] for p in u.purposes if p in first),
+        "consent": first.get(f"consent_{u.consent}", "") if u.consent else "",
+        "minor": first.get("minor", first.get("adult", "")) if u.minor is not None else "",
+        "urgent": first.get("urgent", "") if u.urgent else "",
+        "outside_eer": next((first[k] for k in ("outside_eer", "inside_eer", "abroad") if k in first), ""),
+        "partnership": ", ".join(
+            first[v] for v in ("riec", "zvh", "casusoverleg", "samenwerkingsverband") if v in first
+        ),
+    }
+    return {slot: words for slot, words in slots.items() if words}
+
+
+def _implied_sender(signals: list[Hit], vocab: Vocabulary) -> str:
+    """'mijn cliënte' is said by a care worker, 'mijn patiënt' by a health professional."""
+    implied = [vocab.signals.attrs(hit.id).get("implies_sender", "") for hit in signals if not hit.negated]
+    return next((role for role in implied if role), "")
+
+
+def _abroad(u: Understanding, domestic: set[str]) -> list[str]:
+    """'de Marokkaanse politie', 'een partnerorganisatie in Nigeria': the recipient is a body abroad."""
+    if not u.country or u.country == "nederland":
+        return u.recipients
+    foreign = ["buitenlandse_autoriteit" if r in domestic else r for r in u.recipients]
+    return list(dict.fromkeys(foreign or ["buitenlandse_autoriteit"]))
+
+
+def _ids(hits: list[Hit], negated: bool | None = False) -> list[str]:
+    """Entry ids in order of first occurrence; `negated=None` takes negated and plain hits alike."""
+    return list(dict.fromkeys(hit.id for hit in hits if negated is None or hit.negated == negated))
+
+
+def strip_injection(text: Text, vocab: Vocabulary) -> tuple[Text, bool]:
+    """Blank instructions aimed at the system: their whole sentence, or only the instruction when the sentence
+    also carries the question (ends with '?')."""
+    hits = [hit for hit in vocab.signals.find(text) if hit.id == "injection"]
+    if not hits:
+        return text, False
+    spans = []
+    for sentence in _SENTENCE.finditer(text.original):
+        inside = [h for h in hits if sentence.start() <= h.start < sentence.end()]
+        if inside and sentence.group().rstrip().endswith("?"):
+            spans += [(h.start, h.end) for h in inside]
+        elif inside:
+            spans.append((sentence.start(), sentence.end()))
+    return text.blank(spans), True
+
+
+def _signal_facts(signals: list[Hit]) -> dict[str, object]:
+    anonymous = [hit for hit in signals if hit.id == "anonymous"]
+    # 'zonder naam, adres of geboortedatum' names no identifiers: those inside an 'anonymous' hit do not count
+    found = {
+        hit.id
+        for hit in signals
+        if not hit.negated and not (hit.id == "identifiers" and any(hit.overlaps(a) for a in anonymous))
+    }
+    situational = sorted(found - {"injection", "followup", "correction", "scope"})
+    urgent_hits = [hit for hit in signals if hit.id == "urgent"]
+    urgent = True if any(not h.negated for h in urgent_hits) else (False if urgent_hits else None)
+    return {
+        "urgent": urgent,
+        "signals": situational,
+        "consent": _consent(signals),
+        "covenant": "covenant" in found,
+        "covenant_as_basis": "covenant" in found and "covenant_as_basis" in found,
+        "legitimate_interest": "legitimate_interest" in found,
+        "anonymous": "anonymous" in found and "pseudonymous" not in found,
+        "pseudonymous": "pseudonymous" in found,
+        "followup": "followup" in found,
+        "correction": "correction" in found,
+    }
+
+
+def _consent(signals: list[Hit]) -> Consent:
+    """'weigert' is a refusal; 'zonder haar toestemming' is one too, unless asking is impossible ('ze is
+    verdwenen', 'bewusteloos'): then consent simply cannot be had."""
+    refused = [h for h in signals if h.id == "consent_refused"]
+    given = [h for h in signals if h.id == "consent_given" and not any(h.overlaps(r) for r in refused)]
+    impossible = any(h.id == "consent_impossible" and not h.negated for h in signals)
+    said_no = [h for h in refused if not _WITHOUT.match(h.text.lower())] or any(h.negated for h in given)
+    if said_no or (refused and not impossible):
+        return "refused"
+    if impossible:
+        return "impossible"
+    return "given" if given else ""
+
+
+# 'een jongen van 24': the age says whether it is a minor, not the word 'jongen'
+_AGED = re.compile(r"\s+(?:(?:van|of|aged)\s+)?(\d{1,2})(?!\d)")
+
+
+def _adult_age_follows(text: Text, hit: Hit) -> bool:
+    aged = _AGED.match(text.lower, hit.end)
+    return aged is not None and int(aged.group(1)) >= age_years("meerderjarig")
+
+
+_WITHOUT = re.compile(r"(?:zonder|without)\b")
+
+
+def _age_facts(text: Text, signals: list[Hit]) -> dict[str, object]:
+    ages = [int(next(g for g in groups if g)) for groups in _AGE.findall(text.lower)]
+    minor_hits = [h for h in signals if h.id == "minor" and not _adult_age_follows(text, h)]
+    minor_said = any(not h.negated for h in minor_hits)
+    adult_said = any(h.id == "adult" and not h.negated for h in signals) or any(h.negated for h in minor_hits)
+    age = min(ages) if ages else None
+    minor = True if (age is not None and age < age_years("meerderjarig")) or minor_said else None
+    return {"age": age, "minor": False if minor is None and (age is not None or adult_said) else minor}
+
+
+def _in_scope(understanding: Understanding, signals: list[Hit]) -> bool:
+    """About personal data or sharing at all? An act (share, record ...), a privacy word or topic, or a
+    kind of data said about someone ('haar verslaving' with a role) must be there."""
+    if _procedure_only(understanding, signals):
+        return False
+    scope = any(hit.id == "scope" or hit.id.startswith("topic_") for hit in signals)
+    data_about_someone = bool(
+        understanding.data and (understanding.mentioned_roles or understanding.negated_roles)
+    )
+    return bool(understanding.intents or scope or data_about_someone or understanding.negated_data)
+
+
+def _procedure_only(understanding: Understanding, signals: list[Hit]) -> bool:
+    """'Hoe lang duurt de bedenktijd?', 'Welk formulier ...?': a procedure, no act on someone's data."""
+    procedure = any(hit.id == "procedure_only" and not hit.negated for hit in signals)
+    acts = set(understanding.intents) & {*SHARING, "record_keep", "rights", "inform_person"}
+    return procedure and not acts

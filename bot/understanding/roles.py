@@ -1,0 +1,246 @@
+"""Who shares and who receives: the words around each role a question names."""
+
+from __future__ import annotations
+
+import re
+
+from bot.vocabulary import Hit, Text
+
+_ARTICLE = r"(?:de|het|een|onze|ons|mijn|die|deze|zijn|haar|hun|the|a|an|our|my|this|his|her|their)"
+_MODAL = (
+    r"(?:mag|mogen|kan|kunnen|moet|moeten|mocht|zou|zouden|wil|willen|heeft|hebben|is|zijn|gaat|"
+    r"may|can|could|should|must|does|do|is|are|will|would|has|have)"
+)
+_JOB_ONLY = frozenset({"eigen_team"})  # roles that name a job, not an organisation
+_QUALIFIER = (  # 'ik ben ambulant jeugdhulpverlener', 'als sociaal werker', 'wij zijn een kleine opvang'
+    r"(?:\s+(?:ambulant|ambulante|zelfstandig|zelfstandige|vrijgevestigd|vrijgevestigde|gemeentelijk|gemeentelijke|"
+    r"medisch|medische|maatschappelijk|maatschappelijke|sociaal|sociale|forensisch|forensische|ervaren|senior|"
+    r"junior|regionaal|regionale|landelijk|landelijke|klein|kleine|grote|particuliere|freelance|onafhankelijk|"
+    r"onafhankelijke|independent|local|regional|social|medical|community))?"
+)
+_SENDER_WORDS = (
+    r"(?:als|als \w+ (?:van|bij)|ik ben|^ben|wij zijn|we zijn|namens|vanuit|"
+    r"(?:ik |wij |we )?werk(?:en|zaam)? (?:bij|voor|in|als)|"
+    r"as|i am|i m|we are|i work (?:at|for|in|as)|on behalf of|working (?:at|for|in|as))"
+)
+_SENDER_CUE = re.compile(r"(?:^|\s)" + _SENDER_WORDS + r"(?:\s+" + _ARTICLE + r")?" + _QUALIFIER + r"\s*$")
+_RECIPIENT_ADJECTIVE = (  # 'naar het andere ZVH', 'aan de bevoegde instantie'
+    r"(?:\s+(?:andere|ander|nieuwe|nieuw|betreffende|bevoegde|juiste|lokale|regionale|plaatselijke|landelijke|"
+    r"verkeerde|other|new|local|relevant|wrong))?"
+)
+_RECIPIENT_CUE = re.compile(
+    r"(?:^|\s)(?:met|aan|naar|bij|richting|tegenover|with|to|towards|into|at)(?:\s+"
+    + _ARTICLE
+    + r")?"
+    + _RECIPIENT_ADJECTIVE
+    + r"\s*$"
+)
+_VENUE_CUE = re.compile(r"(?:^|\s)(?:in|binnen|tijdens|within|during)(?:\s+" + _ARTICLE + r")?\s*$")
+_PARTNER_CUE = re.compile(
+    r"(?:^|\s)(?:samen|samenwerken|samenwerking|samenwerkt|together|cooperate|work)\s+(?:met|with)"
+    r"(?:\s+" + _ARTICLE + r")?\s*$"
+)
+_CONSENT_CUE = re.compile(  # 'toestemming van haar of de ouders': who consents, not who receives
+    r"(?:toestemming|consent)\s+(?:van|from|of)\s+(?:\w+\s+(?:of|en|or|and)\s+)?"
+    r"(?:" + _ARTICLE + r"\s+)?$"
+)
+_FEARED_CUE = re.compile(  # 'bang dat het uitlekt naar haar familie': a feared leak, not a recipient
+    r"(?:uitlekt|uitlekken|uitlekte|lekt|terechtkomt|terechtkomen|bekend wordt|leaks?|ends?\s+up)\s+"
+    r"(?:naar|bij|to|with)(?:\s+" + _ARTICLE + r")?\s*$"
+)
+# 'haar dochtertje zit op de basisschool': where someone in the story goes, not a party
+_ATTENDS_CUE = re.compile(
+    r"(?:^|\s)(?:zit|zitten|zat|gaat|gaan|ging|dochter\w*|zoon\w*|kind|kinderen|kindje\w*|zusje|broertje|"
+    r"daughter|son|child|children|goes|attends)\s+(?:\w+\s+){0,2}(?:op|naar|at|to)"
+    r"(?:\s+" + _ARTICLE + r")?\s*$"
+)
+_REFUSES_ME = re.compile(  # 'de aanbieder, maar die weigert mij info te geven': the one refusing is the giver
+    r"[\s,]+(?:(?:maar|en|die|dat|deze|zij|ze|hij|but|who|which|they|she|he)[\s,]+){0,3}"
+    r"(?:weiger\w*|refuses?|refused)\s+(?:(?:om|to)\s+)?(?:mij|me|ons|us)(?!\w)"
+)
+_ASKS_US = re.compile(
+    r"(?:vraag\w*|verzoek\w*|eist|vorder\w*|asks?|asked|requests?|requested)\s+(?:ons|mij|me|us)\s*[(,:]\s*$",
+    re.IGNORECASE,
+)
+_MODAL_BEFORE = re.compile(
+    r"(?:^|\s)(?:mag|mogen|kan|kunnen|wil|willen|may|can|could|will|would)(?:\s+" + _ARTICLE + r")?\s*$"
+)
+_TO_ME_AFTER = re.compile(
+    r"\s+(?:(?:die|dat|dit|deze|het|those|that|it)\s+)?(?:aan\s+|to\s+)?(?:mij|me|ons|us)\s+(?!\w+\s+(?:vragen|asks?)\b)"
+)
+_WANT_FROM = re.compile(
+    r"(?:^|\s)(?:wil|willen|wilde|wilden|zou|zouden)\s+(?:ik|wij|we)\s+(?:graag\s+)?(?:\w+\s+)?(?:van|bij)"
+    r"(?:\s+" + _ARTICLE + r")?\s*$"
+)
+_SPEAKER_PREFIX = re.compile(r"\s*(?:[\w-]+\s+){0,4}")  # 'Compliance officer bij een bank: ...'
+_SPEAKER_LABEL = re.compile(r"[\w \t-]{0,40}:")
+# 'Wij (gemeente) ...', 'vraagt ons (gemeente) om ...': the speaker's own organisation
+_APPOSITION = re.compile(
+    r"(?:^|\W)(?:wij|we|ik|i|ons|mij|us|me)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?$", re.IGNORECASE
+)
+_SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r")?\s*$")
+_OBJECT_CUE = re.compile(r"(?:^|\s)(?:ik|wij|we|i|je|jij|u|you)(?:\s+" + _ARTICLE + r")?\s*$")
+_SUBJECT_CUE = re.compile(
+    r"(?:^|[.?!]\s*|\b(?:dat|of|that|whether|if|als|wanneer|when)\s+)\s*"
+    r"(?:(?:(?:\w+\s+){0,4}" + _MODAL + r"\s+)?" + _ARTICLE + r"\s+|(?:\w+\s+){0,4}" + _MODAL + r"\s+)?$"
+)
+_REQUESTER = re.compile(  # 'de jeugdbeschermer van de GI belt en vraagt'
+    r"(?:\s+(?:van|bij|uit|of|from)\s+(?:(?:de|het|een|the)\s+)?[\w-]+)?"
+    r"\s+(?:wil(?:len)?\s+(?:van\s+(?:ons|mij|me)\s+)?(?:weten|hebben|inzien)|vraag\w*|verzoek\w*|vorder\w*|eist|"
+    r"belt|mailt|appt|benadert|"
+    r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?|calls?\s+(?:me|us))(?!\w)"
+)
+_JOINER = re.compile(  # 'het COA wil aanschuiven', 'mag de politie meekijken': it receives
+    r"(?:\s+[\w-]+){0,4}?\s+(?:aanschuiven|aansluiten|meepraten|meedoen|meekijken|meelezen|deelnemen|"
+    r"(?:info|informatie|gegevens|inzage|toegang)\s+(?:krijgen|ontvangen|inzien|hebben)|join|sit\s+in)(?!\w)"
+)
+_ATTACHED = re.compile(r"\s+(?:bij|van|in|op|at|of|from|for|voor)\s+(?:" + _ARTICLE + r"\s+)?")
+_EXPLICIT_SENDER = re.compile(
+    r"(?:^|\s)(?:als|ik ben|wij zijn|we zijn|namens|as|i am|i m|we are)(?:\s+"
+    + _ARTICLE
+    + r")?"
+    + _QUALIFIER
+    + r"\s*$"
+)
+_REPORTED_TO = re.compile(r"\s+(?:melden|aanmelden|aangeven|doormelden|report|reporting)\b")
+_SUCH_AS = re.compile(r"\s+(?:zoals|bijvoorbeeld|bv|such as|like)\s+(?:" + _ARTICLE + r"\s+)?")
+_POSSESSIVE = re.compile(r"(?:^|\s)(?<!\bop )(?<!\bon )(?:onze|ons|our)\s*$")  # not 'op onze website'
+_FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w)")
+
+
+def assign_roles(
+    text: Text, hits: list[Hit], receiving: bool = False, venues: frozenset[str] = frozenset()
+) -> tuple[str, list[str], bool]:
+    """Who sends and who receives, from the words around each role: 'als arts' (sender), 'met de politie'
+    (recipient), 'mag de politie ...' (subject: sender), 'mag ik de politie bellen' (object: recipient),
+    'in het casusoverleg' (a venue: recipient), 'samen met de gemeente' (a partner: neither), 'de politie
+    vraagt ...' (the requester: recipient), 'onze opvang' (sender).
+    When receiving ('opvragen bij'), the source is the sender. Returns (sender, recipients, sender_cued)."""
+    sender_hit: Hit | None = None
+    recipients: list[Hit] = []
+    loose: list[Hit] = []
+    for hit in (h for h in hits if not h.negated):
+        if (
+            sender_hit is not None
+            and hit.id == sender_hit.id
+            and not text.lower[sender_hit.end : hit.start].strip()
+        ):
+            continue  # 'Casusregisseur ZVH': the same party named twice in a row
+        if (
+            _attached(text, sender_hit, hit)
+            and hit.id not in venues
+            and not _REPORTED_TO.match(text.lower, hit.end)
+        ):
+            if sender_hit is not None and sender_hit.id in _JOB_ONLY:
+                sender_hit = hit  # 'teamleider bij een bank': the organisation, not the job title
+            continue  # 'zorgcoördinator bij de gemeente', but not 'als arts bij Veilig Thuis melden'
+        if recipients and recipients[-1].id in venues and _specified(text, recipients[-1], hit):
+            recipients[-1] = hit  # 'het casusoverleg van het Zorg- en Veiligheidshuis': the more specific one
+            continue
+        role = _role_of(text, hit, receiving, hit.id in venues)
+        if role == "sender" and (sender_hit is None or _stronger(text, hit, sender_hit)):
+            if sender_hit is not None and _ASKS_US.search(text.original[: hit.start]):
+                recipients.append(sender_hit)  # 'De Rapporteur ... vraagt ons (gemeente)': the asker receives
+            sender_hit = hit
+        elif role in ("sender", "recipient"):
+            recipients.append(hit)
+        elif role != "partner":
+            loose.append(hit)
+    cued = sender_hit is not None and _SENDER_CUE.search(text.lower[: sender_hit.start]) is not None
+    first_person = bool(_FIRST_PERSON.search(text.lower))
+    sender, receivers = _place_loose(
+        loose, sender_hit.id if sender_hit else "", [h.id for h in recipients], first_person, receiving
+    )
+    requesters = {h.id for h in recipients if not receiving and _REQUESTER.match(text.lower, h.end)}
+    if sender in requesters and not cued:
+        sender = ""  # 'De inspecteurs vragen of ...': the requester receives; the sender is someone else
+    giver = next((h for h in hits if not h.negated and _gives_me(text, h)), None)
+    if giver is not None and giver.id != sender:
+        # 'Als ZC ... Mag het OM mij die info geven?': the one asked gives, the speaker receives
+        receivers = [*([sender] if sender else []), *(r for r in receivers if r != giver.id)]
+        sender, cued = giver.id, False
+    if sender in venues and any(r not in venues for r in receivers):
+        # 'ZVH: het COA wil bij ons casusoverleg aanschuiven': the meeting is the sender's own
+        receivers = [r for r in receivers if r not in venues]
+    others = [r for r in receivers if r != sender]
+    if receiving and sender in receivers and len(others) == 1:
+        # 'Mag een onderzoeker registraties van de politie inzien': who looks receives, the other gives
+        sender, receivers, cued = others[0], [sender], False
+    return sender, list(dict.fromkeys(receivers)), cued
+
+
+def _gives_me(text: Text, hit: Hit) -> bool:
+    """'Mag het OM mij ...', 'wil ik van de aanbieder ... weten': the role asked is the one that gives."""
+    prefix = text.lower[: hit.start]
+    asked = _MODAL_BEFORE.search(prefix) and _TO_ME_AFTER.match(text.lower, hit.end)
+    return bool(asked or _WANT_FROM.search(prefix) or _REFUSES_ME.match(text.lower, hit.end))
+
+
+def _stronger(text: Text, hit: Hit, current: Hit) -> bool:
+    """'als jeugdhulpverlener' (explicit) beats 'vanuit de Wmo' or a sentence subject found earlier."""
+    explicit = _EXPLICIT_SENDER.search(text.lower[: hit.start]) is not None
+    # 'De Rapporteur ... vraagt ons (gemeente) om dossiers': the speaker named in apposition is the sender
+    explicit = explicit or _APPOSITION.search(text.original[: hit.start]) is not None
+    return explicit and _EXPLICIT_SENDER.search(text.lower[: current.start]) is None
+
+
+def _specified(text: Text, venue: Hit, hit: Hit) -> bool:
+    """'het casusoverleg van het ZVH', 'een samenwerkingsverband zoals het RIEC'."""
+    return _attached(text, venue, hit) or _SUCH_AS.fullmatch(text.lower[venue.end : hit.start]) is not None
+
+
+def _attached(text: Text, previous: Hit | None, hit: Hit) -> bool:
+    return previous is not None and _ATTACHED.fullmatch(text.lower[previous.end : hit.start]) is not None
+
+
+def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
+    if _SPEAKER_PREFIX.fullmatch(text.lower[: hit.start]) and _SPEAKER_LABEL.match(text.original, hit.end):
+        # 'Wmo-consulent: een moeder ...'; 'Slachtofferhulp: mogen wij van het OM ... krijgen' (receiving)
+        return "recipient" if receiving else "sender"
+    if _APPOSITION.search(text.original[: hit.start]):
+        return "sender"  # 'Wij (gemeente, team ondermijning) ...', 'Ik, zorgcoördinator, ...'
+    role = _cue(text.lower[: hit.start], receiving, venue)
+    if not receiving and _REQUESTER.match(text.lower, hit.end):
+        return "recipient"  # 'de politie wil van ons weten ...': the one asking receives
+    explicit = _SENDER_CUE.search(text.lower[: hit.start]) is not None  # 'als casusregisseur meedoen'
+    if not receiving and not explicit and _JOINER.match(text.lower, hit.end):
+        return "recipient"  # 'het COA wil aanschuiven', 'mag de politie meekijken': it receives
+    return role
+
+
+def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
+    if (
+        _PARTNER_CUE.search(prefix)
+        or _FEARED_CUE.search(prefix)
+        or _CONSENT_CUE.search(prefix)
+        or _ATTENDS_CUE.search(prefix)
+    ):
+        return "partner"
+    if venue and _VENUE_CUE.search(prefix):
+        return "recipient"
+    if receiving:
+        if _SOURCE_CUE.search(prefix):
+            return "sender"
+        if _SENDER_CUE.search(prefix) or _SUBJECT_CUE.search(prefix) or _RECIPIENT_CUE.search(prefix):
+            return "recipient"
+        return ""
+    if _SENDER_CUE.search(prefix):
+        return "sender"
+    if _RECIPIENT_CUE.search(prefix) or _OBJECT_CUE.search(prefix):
+        return "recipient"
+    return "sender" if _SUBJECT_CUE.search(prefix) or _POSSESSIVE.search(prefix) else ""
+
+
+def _place_loose(
+    loose: list[Hit], sender: str, recipients: list[str], first_person: bool, receiving: bool
+) -> tuple[str, list[str]]:
+    """Roles without a cue fill an empty side (first the recipient when someone says 'ik'); once both sides
+    are known, further roles are only part of the story ('een meisje dat niet op school komt')."""
+    for hit in loose:
+        if receiving:
+            sender, recipients = (sender, [*recipients, hit.id]) if sender else (hit.id, recipients)
+        elif not recipients and (sender or first_person):
+            recipients = [hit.id]
+        elif not sender:
+            sender = hit.id
+    return sender, recipients
