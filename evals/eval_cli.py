@@ -20,7 +20,7 @@ from evals.case_files import CaseFileError, load_cases
 from evals.covenant_eval import covenants
 from evals.fact_reading import FACT_HEADER, FactTotals, fact_rows
 from evals.grading import CaseResult
-from evals.report import load_retrieval, ms, pct, totals_rows, write_report
+from evals.report import load_covenants, load_retrieval, ms, pct, totals_rows, write_report
 from evals.retrieval_eval import SYSTEMS, RetrievalReport, evaluate_beir
 from evals.run_cases import CaseRun, Change, compare, count_changes, load_run, run_cases, save_run
 from kb.errors import EmbedderMismatchError, NoKnowledgeBaseError
@@ -198,11 +198,15 @@ def report(
     retrieval_json: Annotated[
         Path | None, typer.Option("--retrieval-json", help="JSON of `eval retrieval --json`.")
     ] = None,
+    covenants_json: Annotated[
+        Path | None, typer.Option("--covenants-json", help="JSON of `eval covenants --json`.")
+    ] = None,
 ) -> None:
     """Write a Markdown report with tables and PNG plots."""
     with _exit_codes():
         run = load_run(cases_json) if cases_json else None
         found = load_retrieval(retrieval_json) if retrieval_json else None
-        path = write_report(out_dir, run, found)
+        checked = load_covenants(covenants_json) if covenants_json else None
+        path = write_report(out_dir, run, found, checked)
         print(path, file=sys.stdout)
 

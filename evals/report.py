@@ -6,8 +6,10 @@ a retrieval run. Holds ids, keys, verdicts and figures — never corpus text.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -37,16 +39,34 @@ def load_retrieval(path: Path) -> RetrievalReport:
         ) from None
 
 
-def write_report(out: Path, cases: CaseRun | None = None, retrieval: RetrievalReport | None = None) -> Path:
+def load_covenants(path: Path) -> dict[str, Any]:
+    """The JSON of `eval covenants --json` (items, covenants, scan_refused)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: not a covenant-check JSON ({type(exc).__name__})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise ValueError(f"{path}: not a covenant-check JSON; pass the file of `eval covenants --json`")
+    return data
+
+
+def write_report(
+    out: Path,
+    cases: CaseRun | None = None,
+    retrieval: RetrievalReport | None = None,
+    covenants: dict[str, Any] | None = None,
+) -> Path:
     """Write report.md and its PNGs into `out`; returns the Markdown path."""
-    if cases is None and retrieval is None:
-        raise ValueError("nothing to report: give a case-run JSON, a retrieval JSON or both")
+    if cases is None and retrieval is None and covenants is None:
+        raise ValueError("nothing to report: give a case-run, retrieval or covenant-check JSON")
     out.mkdir(parents=True, exist_ok=True)
     parts = ["# Deelwijzer evaluation report", ""]
     if cases is not None:
         parts += cases_section(cases, out)
     if retrieval is not None:
         parts += retrieval_section(retrieval, out)
+    if covenants is not None:
+        parts += covenant_section(covenants)
     path = out / REPORT_FILE
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
     return path
@@ -308,3 +328,22 @@ def plot_retrieval(report: RetrievalReport, png: Path) -> None:
     ax.set_title(f"Retrieval on {report.beir} ({report.queries} queries)")
     ax.legend(fontsize="small")
     _save(fig, png)
+
+
+def covenant_section(data: dict[str, Any]) -> list[str]:
+    """The covenant check per checklist item against the test covenants' ground truth (dev and unseen)."""
+    rows = [[str(i.get("item", "")), str(i.get("dev", "")), str(i.get("unseen", "")), str(i.get("all", ""))]
+            for i in data["items"]]  # fmt: skip
+    intro = "Item-level accuracy on `evals/covenants` (`deelwijzer eval covenants`)."
+    lines = ["## Covenant check", "", intro, ""]
+    lines += table(("item", "dev covenants", "unseen covenant", "all"), rows)
+    misses = [
+        f"- {c['covenant']}: " + ", ".join(f"{item} ({got})" for item, got in c["wrong"].items())
+        for c in data.get("covenants", [])
+        if c.get("wrong")
+    ]
+    bad = sum(len(c.get("bad_quotes", [])) + len(c.get("bad_keys", [])) for c in data.get("covenants", []))
+    lines += ["", f"Quotes not found in the covenant text or keys not verified: {bad}.", ""]
+    if misses:
+        lines += ["Misses:", "", *misses, ""]
+    return lines

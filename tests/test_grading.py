@@ -4,6 +4,7 @@ the real readers); the embedder is the SHA-256 bag-of-words fake, as these tests
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -262,3 +263,23 @@ def test_dangerous_direction_is_a_yes_against_no_or_a_no_against_yes() -> None:
     assert not dangerous_direction("hangt_af", ["mag"])  # wrong, but asks instead of deciding
     assert not dangerous_direction("mag_niet", ["hangt_af", "mag_mits"])  # wrong, not every accepted is yes
     assert not dangerous_direction("mag", [])  # not graded
+
+
+def test_the_report_shows_the_covenant_check_per_item_and_its_misses(tmp_path: Path) -> None:
+    from evals.report import load_covenants, write_report
+
+    data = {
+        "items": [{"item": "doel", "dev": "5/5 (100%)", "unseen": "0/1 (0%)", "all": "5/6 (83%)"}],
+        "covenants": [{"covenant": "06-unseen", "unseen": True, "wrong": {"doel": "ontbreekt"},
+                       "bad_quotes": [], "bad_keys": []}],
+        "scan_refused": "",
+    }  # fmt: skip
+    path = tmp_path / "covenants.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    markdown = write_report(tmp_path / "report", covenants=load_covenants(path)).read_text(encoding="utf-8")
+    assert "| doel | 5/5 (100%) | 0/1 (0%) | 5/6 (83%) |" in markdown
+    assert "- 06-unseen: doel (ontbreekt)" in markdown
+    assert "Quotes not found in the covenant text or keys not verified: 0." in markdown
+    path.write_text("[]", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a covenant-check JSON"):
+        load_covenants(path)
