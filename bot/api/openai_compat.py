@@ -20,9 +20,9 @@ from pydantic import BaseModel, Field
 
 from bot.answer import Turn
 from bot.api.conversations import newest_within
+from bot.api.deps import answer_question, app_state, checked_question
 from bot.api.errors import ApiError
 from bot.api.rate_limits import rate_limited
-from bot.api.routes_ask import answer_question, app_state, checked_question
 from bot.api.sse import chunk_text
 from bot.inputs import ClientModel, check_chars, check_items
 from bot.render import render_markdown

@@ -9,9 +9,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from bot.api.deps import app_state
 from bot.api.errors import ApiError
 from bot.api.rate_limits import rate_limited
-from bot.api.routes_ask import app_state
 from bot.api.security import UPLOAD_PREFIX, require_admin
 from bot.api.state import PassageStore
 from bot.feedback import REASONS

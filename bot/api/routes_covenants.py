@@ -13,9 +13,9 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from bot.api.deps import app_state
 from bot.api.errors import ApiError
 from bot.api.rate_limits import rate_limited
-from bot.api.routes_ask import app_state
 from bot.api.security import require_admin
 from bot.assessment import Assessor
 from bot.covenant.check import CovenantChecker, KeyStore

@@ -7,8 +7,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
+from bot.api.deps import app_state
 from bot.api.errors import ApiError
-from bot.api.routes_ask import app_state
 from kb.citations import parse_key
 from kb.errors import CitationKeyError
 from kb.knowledge_base import BuildManifest, DocumentRecord

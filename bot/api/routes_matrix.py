@@ -10,9 +10,9 @@ from typing import Annotated, Any, Literal, cast
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from bot.api.deps import answer_question, app_state
 from bot.api.errors import ApiError
 from bot.api.rate_limits import rate_limited
-from bot.api.routes_ask import answer_question, app_state
 from bot.api.security import require_admin
 from bot.api.state import AppState
 from bot.matrix import agreements as store

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
+from bot.api.deps import app_state
 from bot.api.errors import ApiError
 from bot.api.rate_limits import rate_limited
 from bot.api.record_tokens import RecordTokenError
-from bot.api.routes_ask import app_state
 from bot.feedback import FeedbackIn, check_feedback
 from bot.inputs import ClientModel, check_chars
 from bot.records import RecordError, record_filename, record_markdown, record_pdf

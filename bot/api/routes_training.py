@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
+from bot.api.deps import app_state
 from bot.api.errors import ApiError
 from bot.api.rate_limits import rate_limited
-from bot.api.routes_ask import app_state
 from bot.engine import Engine
 from bot.inputs import ClientModel
 from bot.records import RecordError
