@@ -43,7 +43,7 @@ test: install
 	DEELWIJZER_CORPUS_DIR=$(SHARED)/corpus $(VENV)/bin/pytest -q
 
 test-fast: install
-	DEELWIJZER_CORPUS_DIR=$(SHARED)/corpus $(VENV)/bin/pytest -q -m "not slow and not browser and not server"
+	DEELWIJZER_CORPUS_DIR=$(SHARED)/corpus $(VENV)/bin/pytest -q -m "not slow and not browser and not server and not model"
 
 lint: install
 	$(VENV)/bin/ruff check deelwijzer kb ingest bot evals tests

@@ -488,6 +488,7 @@ def covenant_pdf(sentence: str) -> bytes:
     return bytes(pdf.output())
 
 
+@pytest.mark.model
 def test_upload_is_ingested_by_the_real_command(tmp_path: Path, test_cache_dir: Path) -> None:
     """`python -m deelwijzer ingest FILE` in a subprocess: the first build holds just the covenant."""
     settings = app_settings(tmp_path / "data").model_copy(

@@ -356,6 +356,7 @@ def _manifest_for(records: list[DocumentRecord]) -> BuildManifest:
 # --- the real embedder ----------------------------------------------------------------------------------
 
 
+@pytest.mark.model
 def test_build_and_query_with_the_real_embedder(settings: Settings, test_cache_dir: Path) -> None:
     from kb.embedders import make_embedder
 

@@ -23,6 +23,8 @@ from kb.errors import SettingsError
 from kb.model_conversion import MARKER, converted_model_dir
 from kb.settings import EmbeddingSettings, Settings
 
+pytestmark = pytest.mark.model  # the whole file loads or converts the real e5 model
+
 TEXTS = [
     "De politie verstrekt politiegegevens aan de gemeente.",
     "Verwerking van bijzondere categorieën van persoonsgegevens is verboden.",

@@ -15,6 +15,8 @@ from kb.embedding_cache import EmbeddingCache
 from kb.passages import Passage
 from kb.settings import EmbeddingSettings, Settings
 
+pytestmark = pytest.mark.model  # the whole file loads or converts the real e5 model
+
 TEXTS = [
     "De politie verstrekt politiegegevens aan de gemeente ten behoeve van een samenwerkingsverband.",
     "kort",

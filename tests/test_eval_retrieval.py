@@ -205,6 +205,7 @@ def test_the_committed_project_set_matches_the_gold_cases() -> None:
 # --- one end-to-end run -----------------------------------------------------------------------------------
 
 
+@pytest.mark.model
 def test_every_system_on_a_small_set_with_the_real_model(tmp_path: Path, test_cache_dir: Path) -> None:
     settings = Settings(data_dir=tmp_path / "unused", models_folder=test_cache_dir / "models",
                         cache_folder=test_cache_dir / "cache")  # fmt: skip

@@ -69,6 +69,7 @@ def show(settings: Settings, key: str) -> str:
     return " ".join(p["text"] for p in data) if isinstance(data, list) else str(data["text"])
 
 
+@pytest.mark.model
 def test_second_ingest_changes_nothing_and_an_edit_changes_one_source(
     corpus_slice: Path, slice_settings: Settings
 ) -> None:
@@ -90,6 +91,7 @@ def test_second_ingest_changes_nothing_and_an_edit_changes_one_source(
     assert "een gewijzigd stappenplan" in show(slice_settings, "Besluit meldcode art. 2 lid 1 sub a")
 
 
+@pytest.mark.model
 def test_bad_file_is_refused_by_name_and_nothing_changes(
     corpus_slice: Path, slice_settings: Settings, tmp_path: Path
 ) -> None:
@@ -107,6 +109,7 @@ def test_bad_file_is_refused_by_name_and_nothing_changes(
     assert result.returncode == 2 and "unknown file type" in result.stderr
 
 
+@pytest.mark.model
 def test_sigkill_mid_ingest_leaves_the_old_knowledge_base_answering(
     corpus_slice: Path, slice_settings: Settings, tmp_path: Path, corpus_dir: Path
 ) -> None:
@@ -216,6 +219,7 @@ def test_offline_without_corpus_says_how_to_fix_it(slice_settings: Settings) -> 
     assert not (slice_settings.kb_dir / "CURRENT").exists()
 
 
+@pytest.mark.model
 def test_offline_with_a_knowledge_base_keeps_serving_it(corpus_slice: Path, slice_settings: Settings) -> None:
     assert run_cli(slice_settings, "ingest", "--from", str(corpus_slice)).returncode == 0
     before = (slice_settings.kb_dir / "CURRENT").read_text()

@@ -24,6 +24,8 @@ from kb.model_conversion import (
 )
 from kb.settings import EmbeddingSettings, Settings
 
+pytestmark = pytest.mark.model  # the whole file loads or converts the real e5 model
+
 DUTCH = [
     "De politie mag politiegegevens verstrekken aan een samenwerkingsverband.",
     "Een zorgverlener heeft een beroepsgeheim en een meldrecht.",

@@ -84,6 +84,7 @@ def keys_of(found: list[Retrieved]) -> list[str]:
     return [item.passage.key for item in found]
 
 
+@pytest.mark.model
 def test_rrf_puts_wpg_20_in_the_top_5(retriever: HybridRetriever) -> None:
     found = retriever.retrieve(SAMENWERKING, k=5)
     assert any(key.startswith("Wpg art. 20 ") for key in keys_of(found)), keys_of(found)
@@ -91,6 +92,7 @@ def test_rrf_puts_wpg_20_in_the_top_5(retriever: HybridRetriever) -> None:
     assert [item.score for item in found] == sorted((item.score for item in found), reverse=True)
 
 
+@pytest.mark.model
 def test_named_keys_come_first_in_their_order(retriever: HybridRetriever) -> None:
     keys = ["Besluit politiegegevens art. 4:2 lid 1 sub b", "AVG art. 9", "AVG art. 6 lid 1 sub e"]
     found = retriever.retrieve(SAMENWERKING, k=5, keys=keys)
@@ -104,6 +106,7 @@ def test_named_keys_come_first_in_their_order(retriever: HybridRetriever) -> Non
     assert len({item.passage.uid for item in found}) == 8
 
 
+@pytest.mark.model
 def test_unknown_and_malformed_keys_are_skipped(retriever: HybridRetriever) -> None:
     found = retriever.retrieve(SAMENWERKING, k=3, keys=["Wpg art. 999", "geen sleutel", "Wpg art. 20 lid 3"])
     assert keys_of(found)[0] == "Wpg art. 20 lid 3"
@@ -111,6 +114,7 @@ def test_unknown_and_malformed_keys_are_skipped(retriever: HybridRetriever) -> N
     assert len(found) == 4
 
 
+@pytest.mark.model
 def test_source_filter_restricts_every_result(retriever: HybridRetriever) -> None:
     found = retriever.retrieve(
         SAMENWERKING, k=8, filters=Filters(source_ids=["avg"]), keys=["Wpg art. 20 lid 1"]
@@ -121,11 +125,13 @@ def test_source_filter_restricts_every_result(retriever: HybridRetriever) -> Non
     assert {item.passage.source_id for item in found} == {"besluit-politiegegevens"}
 
 
+@pytest.mark.model
 def test_dutch_question_searches_dutch_passages_only(retriever: HybridRetriever) -> None:
     found = retriever.retrieve("Mag ik gezondheidsgegevens delen met de gemeente?", k=10)
     assert {item.passage.language for item in found} == {"nl"}
 
 
+@pytest.mark.model
 def test_english_question_also_searches_english_passages(retriever: HybridRetriever) -> None:
     found = retriever.retrieve(
         "When is processing of data concerning health allowed?", k=10, keys=["AVG art. 9"]
@@ -141,6 +147,7 @@ def test_language_detection() -> None:
     assert detect_language("AVG art. 9") == "nl"
 
 
+@pytest.mark.model
 def test_langchain_adapter_returns_documents_with_metadata(retriever: HybridRetriever) -> None:
     documents = DeelwijzerRetriever(retriever=retriever, k=5).invoke(SAMENWERKING)
     assert len(documents) == 5

