@@ -18,7 +18,8 @@ from api_fakes import (
     ScriptedEngine,
     app_settings,
 )
-from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
+from browser_support import opened_page
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from bot.api import create_app
@@ -27,11 +28,6 @@ from bot.jobs import IngestJobs
 from kb.local_kb import LocalKnowledgeBase
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]  # fmt: skip
 QUESTION = "Mag ik het BSN delen met de gemeente?"
 FAKE_INGEST = "import sys\nprint('lezen: ' + sys.argv[1].rsplit('/', 1)[-1], file=sys.stderr)\n"
 
@@ -55,22 +51,8 @@ def problems() -> list[str]:
 
 @pytest.fixture()
 def page(server: LiveServer, problems: list[str]) -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see `make system-deps`)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(accept_downloads=True, locale="nl-NL")
-        page = context.new_page()
-        page.on("console", lambda message: _note_error(problems, message))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.goto(server.url)
+    with opened_page(server.url, problems) as page:
         yield page
-        browser.close()
-
-
-def _note_error(problems: list[str], message: ConsoleMessage) -> None:
-    if message.type == "error":
-        problems.append(message.text)
 
 
 def ask(page: Page, question: str) -> None:

@@ -10,17 +10,15 @@ from pathlib import Path
 
 import pytest
 from api_fakes import ADMIN_TOKEN, LiveServer, app_settings
+from browser_support import opened_page
 from covenant_support import PRE_WGS, SCAN, build_covenant_kb, render_covenants
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from bot.api import create_app
 from kb.local_kb import LocalKnowledgeBase
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -42,18 +40,9 @@ def problems() -> list[str]:
 
 @pytest.fixture()
 def page(tmp_path: Path, covenant_kb: LocalKnowledgeBase, problems: list[str]) -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see `make system-deps`)")
     app = create_app(app_settings(tmp_path / "data"), kb=covenant_kb)
-    with LiveServer(app) as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(accept_downloads=True, locale="nl-NL")
-        page = context.new_page()
-        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.goto(server.url)
+    with LiveServer(app) as server, opened_page(server.url, problems) as page:
         yield page
-        browser.close()
 
 
 def _login(page: Page) -> None:

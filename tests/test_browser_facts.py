@@ -22,8 +22,8 @@ from api_fakes import (
     app_settings,
     build_slice,
 )
-from playwright.sync_api import Locator, Page, expect, sync_playwright
-from test_browser import ARGS, CHROMIUM, _note_error
+from browser_support import opened_page
+from playwright.sync_api import Locator, Page, expect
 
 from bot.api import create_app
 from bot.assessment import Assessor
@@ -69,16 +69,8 @@ def problems() -> list[str]:
 
 @pytest.fixture()
 def page(server: LiveServer, problems: list[str]) -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see `make system-deps`)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_context(locale="nl-NL").new_page()
-        page.on("console", lambda message: _note_error(problems, message))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.goto(server.url)
+    with opened_page(server.url, problems) as page:
         yield page
-        browser.close()
 
 
 def post_json(server: LiveServer, path: str, body: dict[str, Any]) -> dict[str, Any]:

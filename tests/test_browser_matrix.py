@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from api_fakes import ADMIN_TOKEN, LiveServer, app_settings, build_slice
+from browser_support import opened_page
 from matrix_support import SLICE, real_engine
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
-from test_browser import ARGS, CHROMIUM, _note_error
 
 from bot.api import create_app
 from bot.matrix.axes import CHAIN_ROLES
@@ -38,17 +38,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterat
 
 @pytest.fixture()
 def page(server: LiveServer) -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see `make system-deps`)")
     problems: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_context(locale="nl-NL", accept_downloads=True).new_page()
-        page.on("console", lambda message: _note_error(problems, message))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.goto(server.url)
+    with opened_page(server.url, problems) as page:
         yield page
-        browser.close()
     assert problems == []
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from api_fakes import LiveServer, app_settings
-from playwright.sync_api import Page, expect, sync_playwright
+from browser_support import opened_page
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
-from test_browser import ARGS, CHROMIUM, _note_error
 
 from bot.api import create_app
 from bot.assessment import Assessor
@@ -34,17 +34,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, api_kb: LocalKnowledgeBase)
 
 @pytest.fixture()
 def page(server: LiveServer) -> Iterator[tuple[Page, list[str]]]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see `make system-deps`)")
     problems: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_context(accept_downloads=True, locale="nl-NL").new_page()
-        page.on("console", lambda message: _note_error(problems, message))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.goto(server.url)
+    with opened_page(server.url, problems) as page:
         yield page, problems
-        browser.close()
 
 
 def test_three_question_quiz_and_pdf_pack(page: tuple[Page, list[str]], tmp_path: Path) -> None:
