@@ -26,7 +26,7 @@ from bot.fact_inputs import CORE_FACTS, check_facts
 from bot.inputs import InputError
 from bot.render import render_markdown
 from bot.retrieval import Retrieved
-from kb.errors import EmbedderMismatchError, NoKnowledgeBaseError
+from kb.errors import DeelwijzerError, EmbedderMismatchError, NoKnowledgeBaseError
 from kb.knowledge_base import Filters
 
 app = typer.Typer(
@@ -47,7 +47,7 @@ class Request(BaseModel):
     facts: dict[str, Any] | None = None
 
 
-class BadInput(Exception):  # noqa: N818 - turned into exit code 2 at the edge
+class BadInput(DeelwijzerError):  # noqa: N818 - turned into exit code 2 at the edge
     """Input the user must fix; the message names the file, line and field."""
 
 

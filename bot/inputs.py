@@ -10,10 +10,11 @@ from pydantic import BaseModel, model_validator
 from pydantic_core import PydanticCustomError
 
 from bot.answer import Turn
+from kb.errors import DeelwijzerError
 from kb.settings import LimitSettings
 
 
-class InputError(ValueError):
+class InputError(DeelwijzerError, ValueError):
     """A client input is over a limit or not valid text. `field` is the dotted path, e.g. 'history.3'."""
 
     def __init__(self, code: str, field: str, message: str) -> None:

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from kb.errors import DeelwijzerError
 from kb.settings import Settings
 
 JobStatus = Literal["queued", "running", "done", "failed"]
@@ -38,7 +39,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class UploadError(ValueError):
+class UploadError(DeelwijzerError, ValueError):
     """The upload is not something we ingest (wrong type, empty, bad name)."""
 
 

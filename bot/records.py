@@ -16,6 +16,7 @@ from bot.answer import GUIDANCE_TYPES, Answer, Citation, Facts, Step
 from bot.scrub import scrub
 from bot.words import verdict_label, words
 from kb.citations import article_level
+from kb.errors import DeelwijzerError
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -29,7 +30,7 @@ LABELS = words("records", LANGUAGE)
 FACT_LABELS = words("record_facts", LANGUAGE)
 
 
-class RecordError(Exception):
+class RecordError(DeelwijzerError):
     """The record cannot be produced (e.g. the Unicode font is missing)."""
 
 

@@ -1,11 +1,18 @@
 """The `deelwijzer` command. Each package brings its own commands; this root only mounts them: kb, ingest
-and bot by import, evaluation (and any other add-on) through the `deelwijzer.commands` entry points."""
+and bot by import, evaluation (and any other add-on) through the `deelwijzer.commands` entry points.
+
+A product error (kb.errors.DeelwijzerError) that no command answers itself ends here, once for all commands:
+its message on stderr and exit code 2, or 3 when the knowledge base is missing or was built by another
+embedder (the codes every command documents)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
 
 from bot import cli as bot_cli
 from bot import rules_cli
@@ -15,13 +22,35 @@ from bot.training import cli as training_cli
 from deelwijzer.plugins import mount_plugins
 from ingest.cli import ingest
 from kb import cli as kb_cli
+from kb.errors import DeelwijzerError, EmbedderMismatchError, NoKnowledgeBaseError
 from kb.settings import get_settings
+
+EXIT_BAD_INPUT = 2
+EXIT_NO_KB = 3
+err = Console(stderr=True)
+
+
+class ProductCommands(TyperGroup):
+    """The root group: turns a product error any command let through into a message and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
+        try:
+            return super().invoke(ctx)
+        except DeelwijzerError as error:
+            err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+            raise typer.Exit(exit_code(error)) from None
+
+
+def exit_code(error: DeelwijzerError) -> int:
+    """3 when there is no usable knowledge base (run `deelwijzer ingest`), else 2: the user must fix input."""
+    return EXIT_NO_KB if isinstance(error, NoKnowledgeBaseError | EmbedderMismatchError) else EXIT_BAD_INPUT
 
 
 def build_app() -> typer.Typer:
     """The root command with every product command and every installed plugin mounted."""
     app = typer.Typer(
         name="deelwijzer",
+        cls=ProductCommands,
         help="Deelwijzer: mag ik X delen met Y voor doel Z? Antwoord uit de wet, met bronnen.",
         no_args_is_help=True,
         pretty_exceptions_enable=False,

@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field, ValidationError
 from bot.vocabulary import detect_language
 from evals.case_files import Case, load_cases
 from kb.citations import parse_key
-from kb.errors import CitationKeyError
+from kb.errors import CitationKeyError, DeelwijzerError
 from kb.knowledge_base import KnowledgeBase
 from kb.passages import Passage
 
@@ -43,7 +43,7 @@ QRELS_FILE = Path("qrels") / "test.tsv"
 PASSAGE_METADATA = "passage"
 
 
-class BeirError(ValueError):
+class BeirError(DeelwijzerError, ValueError):
     """A BEIR folder or file that cannot be read; the message names the file and line."""
 
 

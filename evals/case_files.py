@@ -17,7 +17,7 @@ from ruamel.yaml.error import YAMLError
 
 from bot.answer import Turn, Verdict
 from kb.citations import parse_key
-from kb.errors import CitationKeyError
+from kb.errors import CitationKeyError, DeelwijzerError
 
 VERDICTS: tuple[str, ...] = get_args(Verdict)
 #: `buiten_bereik` and `hangt_af` are the answers that abstain from a yes/no.
@@ -29,7 +29,7 @@ _FIELDS = {"id", "question", "verdict", "history", "facts", "note", *_KEY_FIELDS
 _TURN_FIELDS = {"question", "answer_verdict"}
 
 
-class CaseFileError(ValueError):
+class CaseFileError(DeelwijzerError, ValueError):
     """A case file that does not follow FORMAT.md; the message names file, case and field."""
 
 

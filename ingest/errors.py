@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.errors import InvalidSourceError, KbError
+from kb.errors import DeelwijzerError, InvalidSourceError, KbError
 
 __all__ = ["IngestError", "InvalidSourceError", "NotASourceFile", "SyncError"]
 
@@ -11,7 +11,7 @@ class IngestError(KbError):
     """Base class for ingest failures that are not about one bad file."""
 
 
-class NotASourceFile(Exception):  # noqa: N818 - a signal, not a failure
+class NotASourceFile(DeelwijzerError):  # noqa: N818 - a signal, not a failure
     """The file is recognised but holds no legal text to ingest (a Formex descriptor, a corrigendum list).
     Scanning a folder skips it with this reason; naming it explicitly on the command line is an error."""
 

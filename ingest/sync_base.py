@@ -11,12 +11,13 @@ from typing import Literal
 import httpx
 
 from ingest.errors import SyncError
+from kb.errors import DeelwijzerError
 
 OFFLINE_FIX = "no internet? set DEELWIJZER_CORPUS_DIR=/path/to/corpus or run `deelwijzer ingest --from DIR`"
 USER_AGENT = "deelwijzer/0.1 (official-source sync)"
 
 
-class SourceProblem(Exception):
+class SourceProblem(DeelwijzerError):
     """One source answered something unusable (HTTP 404, no version in force, not XML ...)."""
 
 

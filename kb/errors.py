@@ -1,9 +1,18 @@
-"""One error hierarchy for the knowledge base. Messages name the file/field, the bad value and the fix."""
+"""The product's error root and the knowledge base's own errors. Messages name the file/field, the bad
+value and the fix.
+
+Every error the product raises (kb, ingest, bot, evals) derives from `DeelwijzerError`; it lives here because
+kb is the layer every package may import. The edges turn it into an answer in one place each:
+bot/api/errors.py (HTTP status and JSON) and deelwijzer/main.py (a message on stderr and an exit code)."""
 
 from __future__ import annotations
 
 
-class KbError(Exception):
+class DeelwijzerError(Exception):
+    """The root of every product error: catch this to catch them all."""
+
+
+class KbError(DeelwijzerError):
     """Base class for every knowledge-base error."""
 
 

@@ -1,18 +1,33 @@
 """Errors at the HTTP edge: every 4xx/5xx is JSON `{"error": {"code", "message", "field"}}`.
 
+`http_error` is the one place where a product error (`kb.errors.DeelwijzerError` and all below it) becomes an
+HTTP status, code, message and field. Routes raise the product's own errors and leave the answer to it; a
+route catches an error itself only where its meaning depends on the route (an unknown build id in a query).
 Messages never repeat what the user typed (a question may hold personal data)."""
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.api.record_tokens import RecordTokenError
+from bot.covenant.errors import CovenantFileError
 from bot.inputs import InputError
+from bot.jobs import UploadError
+from bot.records import RecordError
+from bot.training.themes import ThemeError
+from kb.changes import ChangesError
+from kb.errors import CitationKeyError, DeelwijzerError, KbError
+
+log = logging.getLogger(__name__)
+UNEXPECTED = "Er ging iets mis op de server: probeer het opnieuw of meld het beheer."
 
 
-class ApiError(Exception):
+class ApiError(DeelwijzerError):
     def __init__(
         self, status: int, code: str, message: str, field: str = "", headers: dict[str, str] | None = None
     ) -> None:
@@ -36,19 +51,45 @@ def error_response(
     return JSONResponse(body, status_code=status, headers={**extra, **(headers or {})})
 
 
-def input_error(exc: InputError) -> ApiError:
-    """A refused client input as the HTTP error: 422 naming the field and the limit."""
-    return ApiError(422, exc.code, exc.message, exc.field)
+def http_error(exc: DeelwijzerError) -> ApiError:
+    """The HTTP answer to a product error. The first case the error is an instance of answers, so a subclass
+    stands before its base (CitationKeyError before KbError)."""
+    match exc:
+        case ApiError():
+            return exc
+        case InputError():  # a client input over a limit or not valid: 422 naming the field and the limit
+            return ApiError(422, exc.code, exc.message, exc.field)
+        case RecordTokenError():
+            message = f"Vastleggen kan alleen van een antwoord van deze server: {exc}. Stel de vraag opnieuw."
+            return ApiError(422, "invalid_record_token", message, "record_token")
+        case UploadError():
+            return ApiError(422, "not_a_pdf", str(exc), "filename")
+        case CovenantFileError():
+            return ApiError(422, "unreadable_covenant", f"{exc.problem} — {exc.fix}", "body")
+        case ThemeError():
+            return ApiError(422, "invalid_theme", str(exc), "theme")
+        case CitationKeyError():
+            return ApiError(422, "invalid_key", str(exc), "key")
+        case ChangesError():
+            return ApiError(422, "not_comparable", str(exc), "source_id")
+        case RecordError():  # the server cannot render the PDF (e.g. its font is missing)
+            return ApiError(500, "pdf_unavailable", str(exc), "format")
+        case KbError():
+            return ApiError(503, "no_knowledge_base", f"De kennisbank is niet beschikbaar: {exc}")
+    return _unexpected(exc)
 
 
-async def _api_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ApiError)
-    return error_response(exc.status, exc.code, exc.message, exc.field, exc.headers)
+def _unexpected(exc: DeelwijzerError) -> ApiError:
+    """A product error no case above expects (a broken word catalogue, a casus without words): logged by type
+    only, since its message might quote a request, and answered 500 without details."""
+    log.error("unexpected product error %s.%s", type(exc).__module__, type(exc).__name__)
+    return ApiError(500, "internal_error", UNEXPECTED)
 
 
-async def _input_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, InputError)
-    return error_response(422, exc.code, exc.message, exc.field)
+async def _product_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DeelwijzerError)
+    answer = http_error(exc)
+    return error_response(answer.status, answer.code, answer.message, answer.field, answer.headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -78,7 +119,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(InputError, _input_error)
+    """One handler for every product error (Starlette finds it through the error's class hierarchy)."""
+    app.add_exception_handler(DeelwijzerError, _product_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

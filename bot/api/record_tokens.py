@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from bot.answer import Answer
+from kb.errors import DeelwijzerError
 
 MAX_PAYLOAD_BYTES = 2_000_000
 
 
-class RecordTokenError(ValueError):
+class RecordTokenError(DeelwijzerError, ValueError):
     """The token is not one this server issued (changed, foreign, damaged) or it expired."""
 
 

@@ -15,10 +15,9 @@ from bot.api.rate_limits import rate_limited
 from bot.api.security import UPLOAD_PREFIX, require_admin
 from bot.api.state import PassageStore
 from bot.feedback import REASONS
-from bot.jobs import UploadError
 from bot.rule_changes import load_checked, rules_affected_by, rules_to_recheck
 from bot.rules import load_rulebook
-from kb.changes import ChangesError, changes_between, latest_changes
+from kb.changes import changes_between, latest_changes
 from kb.injection import CHECKED_TYPES, flagged_passages
 
 router = APIRouter(prefix="/api/admin", dependencies=[Depends(require_admin)])
@@ -79,13 +78,10 @@ async def changes(
 ) -> dict[str, Any]:
     """What changed between two versions (document ids); by default the two newest."""
     kb = await run_in_threadpool(app_state(request).backend.kb)
-    try:
-        if old and new:
-            result = await run_in_threadpool(changes_between, kb, old, new)
-        else:
-            result = await run_in_threadpool(latest_changes, kb, source_id, language)
-    except ChangesError as exc:
-        raise ApiError(422, "not_comparable", str(exc), "source_id") from None
+    if old and new:  # ChangesError (not comparable): 422 (api/errors.py)
+        result = await run_in_threadpool(changes_between, kb, old, new)
+    else:
+        result = await run_in_threadpool(latest_changes, kb, source_id, language)
     rules = rules_affected_by(result, load_rulebook())
     return {**result.model_dump(), "rules": [rule.model_dump() for rule in rules]}
 
@@ -108,10 +104,7 @@ async def upload(request: Request, filename: str) -> dict[str, Any]:
     content = await request.body()
     if not content:
         raise ApiError(422, "empty_upload", "Het bestand is leeg: kies een PDF met tekst.", "body")
-    try:
-        job = await run_in_threadpool(app_state(request).jobs.submit, filename, content)
-    except UploadError as exc:
-        raise ApiError(422, "not_a_pdf", str(exc), "filename") from None
+    job = await run_in_threadpool(app_state(request).jobs.submit, filename, content)  # UploadError: 422
     return job.model_dump()
 
 

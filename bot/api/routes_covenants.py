@@ -19,9 +19,7 @@ from bot.api.rate_limits import rate_limited
 from bot.api.security import require_admin
 from bot.assessment import Assessor
 from bot.covenant.check import CovenantChecker, KeyStore
-from bot.covenant.errors import CovenantFileError
 from bot.covenant.report import CovenantReport, report_markdown, report_pdf
-from bot.records import RecordError
 
 router = APIRouter(prefix="/api/covenants", dependencies=[Depends(require_admin)])
 _SAFE_NAME = re.compile(r"[^\w.\- ]+")
@@ -47,20 +45,14 @@ async def check(
     if not content:
         raise ApiError(422, "empty_upload", "Het bestand is leeg: kies een PDF met tekst.", "body")
     store = await run_in_threadpool(app_state(request).backend.kb)
-    try:
-        report = await run_in_threadpool(_check, store, content, name)
-    except CovenantFileError as exc:
-        raise ApiError(422, "unreadable_covenant", f"{exc.problem} — {exc.fix}", "body") from None
+    report = await run_in_threadpool(_check, store, content, name)  # CovenantFileError: 422 (api/errors.py)
     if format == "json":
         return report
     stem = name.rsplit(".", 1)[0]
     if format == "markdown":
         return Response(report_markdown(report, name), media_type="text/markdown; charset=utf-8",
                         headers=_attachment(f"toets-{stem}.md"))  # fmt: skip
-    try:
-        pdf = await run_in_threadpool(report_pdf, report, name)
-    except RecordError as exc:
-        raise ApiError(503, "pdf_unavailable", str(exc)) from None
+    pdf = await run_in_threadpool(report_pdf, report, name)
     return Response(pdf, media_type="application/pdf", headers=_attachment(f"toets-{stem}.pdf"))
 
 

@@ -20,7 +20,6 @@ from bot.matrix.axes import MapRequest, chain_roles, check_request
 from bot.matrix.changes import MapChanges, diff_maps, engine_at, kept_builds
 from bot.matrix.compute import DeelMap, MapEngine, compute_map
 from bot.matrix.export import to_csv, to_json, to_pdf
-from bot.records import RecordError
 from kb.errors import KbError
 
 router = APIRouter(dependencies=[Depends(rate_limited("asks"))])
@@ -65,10 +64,7 @@ async def _map(request: Request, wanted: MapRequest) -> DeelMap:
     state = app_state(request)
     engine = await map_engine(state)
     check_request(wanted, engine.assessor.vocabulary)
-    try:
-        return await state.run_heavy(compute_map, engine, wanted)
-    except KbError as exc:
-        raise ApiError(503, "no_knowledge_base", f"De kennisbank is niet beschikbaar: {exc}") from None
+    return await state.run_heavy(compute_map, engine, wanted)
 
 
 @router.get("/api/matrix", response_model=None)
@@ -83,10 +79,7 @@ async def matrix(
     if format == "csv":
         return _attachment(to_csv(deelkaart, own).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
     if format == "pdf":
-        try:
-            pdf = await app_state(request).run_heavy(to_pdf, deelkaart, own)
-        except RecordError as exc:
-            raise ApiError(500, "pdf_unavailable", str(exc), "format") from None
+        pdf = await app_state(request).run_heavy(to_pdf, deelkaart, own)
         return _attachment(pdf, "application/pdf", f"{name}.pdf")
     return to_json(deelkaart, own)
 
@@ -144,7 +137,7 @@ def _map_of_build(engine: Any, wanted: MapRequest, build: str) -> DeelMap:
     try:
         with engine_at(engine, build) as other:
             return compute_map(other, wanted)
-    except KbError as exc:
+    except KbError as exc:  # here a KbError means the build asked for is not kept: the route knows that
         raise ApiError(404, "unknown_build", str(exc), "old") from None
 
 

@@ -14,12 +14,10 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from bot.api.deps import app_state
-from bot.api.errors import ApiError
 from bot.api.rate_limits import rate_limited
-from bot.api.record_tokens import RecordTokenError
 from bot.feedback import FeedbackIn, check_feedback
 from bot.inputs import ClientModel, check_chars
-from bot.records import RecordError, record_filename, record_markdown, record_pdf
+from bot.records import record_filename, record_markdown, record_pdf
 
 router = APIRouter()
 
@@ -36,18 +34,11 @@ async def records(body: RecordRequest, request: Request) -> Response:
     limits = state.settings.limits
     check_chars(body.record_token, "record_token", limits.record_token_chars)
     check_chars(body.motivation, "motivation", limits.motivation_chars)
-    try:
-        signed = state.record_tokens.open(body.record_token)
-    except RecordTokenError as exc:
-        message = f"Vastleggen kan alleen van een antwoord van deze server: {exc}. Stel de vraag opnieuw."
-        raise ApiError(422, "invalid_record_token", message, "record_token") from None
+    signed = state.record_tokens.open(body.record_token)  # RecordTokenError: 422 (api/errors.py)
     if body.format == "md":
         text = record_markdown(signed.answer, signed.question, body.motivation)
         return _attachment(text.encode("utf-8"), "text/markdown; charset=utf-8", record_filename("md"))
-    try:
-        data = await state.run_heavy(record_pdf, signed.answer, signed.question, body.motivation)
-    except RecordError as exc:
-        raise ApiError(500, "record_unavailable", str(exc), "format") from None
+    data = await state.run_heavy(record_pdf, signed.answer, signed.question, body.motivation)
     return _attachment(data, "application/pdf", record_filename("pdf"))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kb.errors import DeelwijzerError
 
-class CovenantError(Exception):
+
+class CovenantError(DeelwijzerError):
     """The covenant cannot be checked."""
 
 

@@ -14,6 +14,7 @@ import random
 from collections.abc import Mapping, Sequence
 
 from bot.answer import FactValue
+from kb.errors import DeelwijzerError
 
 NAMES = (
     "Amira", "Daria", "Ioana", "Lena", "Mirela", "Nadia", "Precious", "Tamara", "Yasmina", "Elif",
@@ -97,7 +98,7 @@ QUESTIONS = (
 )
 
 
-class CasusError(ValueError):
+class CasusError(DeelwijzerError, ValueError):
     """Facts the casus writer has no words for; the message names the fact and value."""
 
 

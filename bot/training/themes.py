@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kb.errors import DeelwijzerError
+
 FactChoice = str | int | bool | list[str] | tuple[object, ...]
 Difficulty = Literal["basis", "gevorderd", "gemengd"]
 DIFFICULTY_LEVELS: dict[str, tuple[int, ...]] = {"basis": (1,), "gevorderd": (2,), "gemengd": (1, 2)}
@@ -133,7 +135,7 @@ THEMES: tuple[Theme, ...] = (
 THEME_IDS = tuple(theme.id for theme in THEMES)
 
 
-class ThemeError(ValueError):
+class ThemeError(DeelwijzerError, ValueError):
     """An unknown theme or difficulty; the message lists the allowed values."""
 
 

@@ -16,6 +16,8 @@ from typing import cast
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from kb.errors import DeelwijzerError
+
 WORDS_DIR = Path(__file__).resolve().parent
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
@@ -23,7 +25,7 @@ DEFAULT_LANGUAGE = "nl"
 Catalogue = dict[str, dict[str, str]]
 
 
-class WordsError(Exception):
+class WordsError(DeelwijzerError):
     """A catalogue file is missing or malformed; the message names the file and the fix."""
 
 
