@@ -113,17 +113,15 @@ def test_export_is_a_loadable_case_file_and_a_real_pdf(pack: Pack, tmp_path: Pat
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
 
 
-def test_quiz_grades_verdict_and_provision(pack: Pack) -> None:
-    question = quiz_questions(pack)[0]
+def test_quiz_grades_verdict_and_provisions(pack: Pack) -> None:
+    question = next(q for q in quiz_questions(pack) if q.decisive_articles)
     right_verdict = [v for v, _ in question.verdict_options].index(question.answer.verdict)
-    assert grade(question, right_verdict, -1).points == 1
+    assert grade(question, right_verdict, [-1]).points == 1
     wrong_verdict = (right_verdict + 1) % len(question.verdict_options)
-    assert grade(question, wrong_verdict, -1).points == 0
-    if question.answer.decisive:
-        right = next(
-            i for i, key in enumerate(question.provision_options) if grade(question, 0, i).provision_ok
-        )
-        assert grade(question, right_verdict, right).points == 2
+    assert grade(question, wrong_verdict, []).points == 0
+    assert set(question.decisive_articles) <= set(question.provision_options)
+    right = [question.provision_options.index(key) for key in question.decisive_articles]
+    assert grade(question, right_verdict, right).points == 2
 
 
 def test_cli_scenarios_and_quiz(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

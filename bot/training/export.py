@@ -3,6 +3,7 @@
     markdown = pack_markdown(pack)      # cases, answer sheet with quotes, trainer notes with contrast pairs
     pdf = pack_pdf(pack)                # the same blocks, rendered like a decision record (bot/records.py)
     yaml_text = pack_cases(pack)        # every case and its contrast as a gradable case
+    pack_markdown(pack, own)            # ... with the trainer's own cases (bot/training/own.py) after them
 
 Nothing here depends on the date or the machine: the same pack gives the same bytes of Markdown and YAML.
 """
@@ -10,6 +11,7 @@ Nothing here depends on the date or the machine: the same pack gives the same by
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -17,6 +19,7 @@ from ruamel.yaml import YAML
 from bot.answer import GUIDANCE_TYPES, FactValue
 from bot.fact_inputs import FACT_IDS, load_words, value_label
 from bot.records import Block, blocks_to_markdown, blocks_to_pdf
+from bot.training.own import OwnScenario
 from bot.training.scenarios import ModelAnswer, Pack, Scenario
 from bot.vocabulary import load_vocabulary
 from bot.words import verdict_label
@@ -27,33 +30,42 @@ FICTION_NOTE = (
     "Alle namen, plaatsen en situaties in dit pakket zijn fictief. Het modelantwoord komt uit de regels van "
     "Deelwijzer met letterlijke, gecontroleerde citaten; het is een hulpmiddel, geen juridisch advies."
 )
+OWN_NOTE = (
+    "Casussen gemarkeerd als ‘eigen casus’ zijn door de trainer geschreven, niet gegenereerd; het "
+    "modelantwoord geldt voor de feiten zoals de trainer ze heeft bevestigd of gecorrigeerd."
+)
 CHOICES = "Jouw oordeel: ☐ Ja  ☐ Ja, mits  ☐ Nee  ☐ Hangt af — en welke bepalingen beslissen?"
 
 
-def pack_blocks(pack: Pack) -> list[Block]:
+def pack_blocks(pack: Pack, own: Sequence[OwnScenario] = ()) -> list[Block]:
     meta = (
         f"Thema: {pack.theme} · Moeilijkheid: {pack.difficulty} · Seed: {pack.seed} · "
-        f"{len(pack.scenarios)} casussen"
+        f"{len(pack.scenarios)} casussen" + (f" en {len(own)} eigen" if own else "")
     )
-    blocks = [
-        Block("title", TITLE),
-        Block("note", meta),
-        Block("note", FICTION_NOTE),
-        Block("heading", "Casussen"),
-    ]
-    for number, scenario in enumerate(pack.scenarios, start=1):
+    blocks = [Block("title", TITLE), Block("note", meta), Block("note", FICTION_NOTE)]
+    blocks += [Block("note", OWN_NOTE)] if own else []
+    blocks.append(Block("heading", "Casussen"))
+    cases: list[Scenario | OwnScenario] = [*pack.scenarios, *own]
+    for number, case in enumerate(cases, start=1):
         blocks += [
-            Block("subheading", f"Casus {number} — {scenario.theme_label}"),
-            Block("text", scenario.casus),
+            Block("subheading", f"Casus {number} — {_label(case)}"),
+            Block("text", case.casus),
             Block("field", CHOICES),
         ]
     blocks.append(Block("heading", "Antwoordblad"))
-    for number, scenario in enumerate(pack.scenarios, start=1):
-        blocks += [Block("subheading", f"Casus {number}"), *answer_blocks(scenario.answer)]
+    for number, case in enumerate(cases, start=1):
+        blocks += [Block("subheading", f"Casus {number}"), *answer_blocks(case.answer)]
     blocks.append(Block("heading", "Trainersnotities"))
-    for number, scenario in enumerate(pack.scenarios, start=1):
-        blocks += [Block("subheading", f"Casus {number}: wat als …?"), *trainer_blocks(scenario)]
+    for number, case in enumerate(cases, start=1):
+        if isinstance(case, OwnScenario):
+            blocks += [Block("subheading", f"Casus {number} (eigen casus)"), *own_blocks(case)]
+        else:
+            blocks += [Block("subheading", f"Casus {number}: wat als …?"), *trainer_blocks(case)]
     return blocks
+
+
+def _label(case: Scenario | OwnScenario) -> str:
+    return "eigen casus (door de trainer geschreven)" if isinstance(case, OwnScenario) else case.theme_label
 
 
 def answer_blocks(answer: ModelAnswer) -> list[Block]:
@@ -87,12 +99,26 @@ def trainer_blocks(scenario: Scenario) -> list[Block]:
     ]
 
 
+def own_blocks(case: OwnScenario) -> list[Block]:
+    facts = "; ".join(fact_line(fact, value) for fact, value in ordered(case.facts))
+    blocks = [Block("item", f"Feiten: {facts}")]
+    if case.given:
+        corrected = "; ".join(fact_line(fact, value) for fact, value in ordered(case.given))
+        blocks.append(Block("item", f"Gecorrigeerd door de trainer: {corrected}"))
+    if not case.readback.ok:
+        blocks.append(Block("text", "Let op: de tekst alleen wordt anders gelezen ("
+                            + "; ".join(case.readback.mismatches or [f"oordeel {case.readback.text_verdict}"])
+                            + "); het casebestand toetst de tekst alleen."))  # fmt: skip
+    return blocks
+
+
 def ordered(facts: dict[str, FactValue]) -> list[tuple[str, FactValue]]:
     return [(fact, facts[fact]) for fact in FACT_IDS if fact in facts]
 
 
 def fact_line(fact: str, value: FactValue) -> str:
-    return f"{load_words().facts[fact].label.get('nl')}: {value_text(fact, value)}"
+    shown = "weet ik niet" if value is None else value_text(fact, value)
+    return f"{load_words().facts[fact].label.get('nl')}: {shown}"
 
 
 def value_text(fact: str, value: FactValue) -> str:
@@ -103,17 +129,17 @@ def value_text(fact: str, value: FactValue) -> str:
     return value_label(fact, value, vocabulary)
 
 
-def pack_markdown(pack: Pack) -> str:
-    return blocks_to_markdown(pack_blocks(pack))
+def pack_markdown(pack: Pack, own: Sequence[OwnScenario] = ()) -> str:
+    return blocks_to_markdown(pack_blocks(pack, own))
 
 
-def pack_pdf(pack: Pack) -> bytes:
-    return blocks_to_pdf(pack_blocks(pack), TITLE)
+def pack_pdf(pack: Pack, own: Sequence[OwnScenario] = ()) -> bytes:
+    return blocks_to_pdf(pack_blocks(pack, own), TITLE)
 
 
-def pack_cases(pack: Pack) -> str:
+def pack_cases(pack: Pack, own: Sequence[OwnScenario] = ()) -> str:
     """The pack as a case file: each casus and its contrast, graded on the model verdict and its most decisive
-    provision (article level), with the facts it was written from."""
+    provision (article level), with the facts it was written from; then the own cases (note 'eigen casus')."""
     items: list[dict[str, Any]] = []
     for scenario in pack.scenarios:
         items.append(
@@ -122,6 +148,9 @@ def pack_cases(pack: Pack) -> str:
         note = f"contrast van {scenario.id}: {scenario.contrast.prompt}"
         items.append(_case(f"{scenario.id}-contrast", scenario.contrast.casus, scenario.contrast.answer,
                            scenario.contrast.facts, note))  # fmt: skip
+    for case in own:
+        checked = "" if case.readback.ok else " (let op: de tekst alleen wordt anders gelezen)"
+        items.append(_case(case.id, case.casus, case.answer, case.facts, f"eigen casus{checked}"))
     stream = io.StringIO()
     yaml = YAML()
     yaml.width = 4096
