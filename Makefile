@@ -28,9 +28,10 @@ system-deps:
 	  else echo "Please install the Debian packages 'chromium' and 'fonts-dejavu-core' (needs root)."; fi; \
 	fi
 
-# Build the knowledge base (official sources, or CORPUS=DIR offline), then serve the web app.
+# Build the knowledge base (official sources, or CORPUS=DIR offline), then serve the web app. The build goes
+# into service without vectors (BM25, rules and citations answer at once); `serve` embeds it in the background.
 run: install
-	$(CLI) ingest $(if $(CORPUS),--from $(CORPUS))
+	$(CLI) ingest --dense-later $(if $(CORPUS),--from $(CORPUS))
 	$(CLI) serve
 
 ingest: install

@@ -94,6 +94,11 @@ class Answer(BaseModel):
     relies_on_guidance: bool = False
     removed_citations: int = Field(0, description="Citations dropped by verification (should stay 0).")
     kb_build: str = ""
+    retrieval: Literal["hybrid", "lexical"] = Field(
+        "hybrid",
+        description="'lexical' while the knowledge base's dense index is still being built: the search "
+        "behind the answer used BM25 only (the verdict and the verified citations do not depend on it).",
+    )
     understood: list[UnderstoodFact] = Field(
         default_factory=list, description="What the question was understood to say, fact by fact."
     )

@@ -74,6 +74,7 @@ class Engine:
         retrieved = self.retrieve_for(query, assessment)
         drafted = draft(assessment, retrieved, question, id=id, kb_build=self.kb.manifest.build_id)
         drafted.answer.understood, drafted.answer.clarify = read, clarify
+        drafted.answer.retrieval = self.retriever.mode
         if self.chat_model is not None and assessment.verdict != "buiten_bereik":
             from bot.llm import rephrase
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, Protocol, runtime_checkable
 
 from bot.vocabulary import detect_language
 from kb.citations import parse_key
@@ -37,6 +37,18 @@ class Retrieved:
     via: Via
 
 
+@runtime_checkable
+class _PartialIndex(Protocol):
+    @property
+    def dense_ready(self) -> bool: ...
+
+
+def dense_ready(kb: object) -> bool:
+    """False while the knowledge base's dense index is still being built (kb/dense_build.py); a store that
+    does not say is complete."""
+    return not isinstance(kb, _PartialIndex) or kb.dense_ready
+
+
 def search_languages(language: str) -> list[str]:
     """Dutch always; English too for an English question."""
     return ["nl", "en"] if language == "en" else ["nl"]
@@ -48,6 +60,11 @@ class HybridRetriever:
     def __init__(self, kb: KnowledgeBase, settings: RetrievalSettings) -> None:
         self.kb = kb
         self.settings = settings
+
+    @property
+    def mode(self) -> Literal["hybrid", "lexical"]:
+        """'lexical' while the dense index is still being built: search is BM25 only."""
+        return "hybrid" if dense_ready(self.kb) else "lexical"
 
     def retrieve(
         self,
@@ -69,7 +86,7 @@ class HybridRetriever:
         """All fused candidates, best first."""
         n = self.settings.candidates
         lexical = self.kb.lexical_search(query, n, filters) if query.strip() else []
-        dense = self.kb.dense_search(query, n, filters) if query.strip() else []
+        dense = self.kb.dense_search(query, n, filters) if query.strip() and dense_ready(self.kb) else []
         fused = fuse(lexical, dense, self.settings.rrf_k, lexical_weight(query, self.settings))
         return by_article(fused, self.settings.article_support)
 

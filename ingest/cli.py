@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ingest.errors import NotASourceFile, SyncError
-from ingest.pipeline import IngestReport, ingest_files, ingest_folder
+from ingest.pipeline import IngestReport, complete_dense_index, ingest_files, ingest_folder
 from ingest.sync import sync_official_sources
 from kb.builds import current_manifest
 from kb.embedders import make_embedder
@@ -34,11 +34,28 @@ def ingest(
         Path | None, typer.Option("--from", help="Corpus folder laid out like shared/corpus (offline).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    dense_later: Annotated[
+        bool,
+        typer.Option(
+            "--dense-later",
+            help="Put the build in service without vectors (search by words, rules, citations answer at "
+            "once); `deelwijzer serve` or `ingest --complete-dense` adds the vectors in the background.",
+        ),
+    ] = False,
+    complete_dense: Annotated[
+        bool,
+        typer.Option(
+            "--complete-dense", help="Only embed the build in service that was made with --dense-later."
+        ),
+    ] = False,
 ) -> None:
     """Build the knowledge base: from a folder, from the official sources, or add single files."""
     settings = get_settings()
+    if complete_dense:
+        _complete_dense(settings)
+        return
     try:
-        report = _run(settings, files or [], from_dir or settings.corpus_dir, force)
+        report = _run(settings, files or [], from_dir or settings.corpus_dir, force, dense_later)
     except NotASourceFile as exc:
         _fail(f"{exc.path}: {exc.reason} — nothing was changed", EXIT_BAD_INPUT)
     except SyncError as exc:
@@ -49,7 +66,21 @@ def ingest(
     _print_report(report)
 
 
-def _run(settings: Settings, files: list[Path], corpus_dir: Path | None, force: bool) -> IngestReport:
+def _complete_dense(settings: Settings) -> None:
+    try:
+        with _progress_bar() as (_, update):
+            manifest = complete_dense_index(settings, make_embedder(settings), progress=update)
+    except KbError as exc:
+        _fail(f"{exc}\nThe build in service is unchanged.", EXIT_BAD_INPUT)
+    if manifest is None:
+        console.print("The build in service has its dense index: nothing to do.")
+    else:
+        console.print(f"Dense index complete — build {manifest.build_id} in service.")
+
+
+def _run(
+    settings: Settings, files: list[Path], corpus_dir: Path | None, force: bool, dense_later: bool = False
+) -> IngestReport:
     embedder = make_embedder(settings)
     with _progress_bar() as (bar, update):
         if files:
@@ -60,7 +91,9 @@ def _run(settings: Settings, files: list[Path], corpus_dir: Path | None, force: 
             raise KbError(
                 f"corpus folder {corpus_dir} does not exist: pass --from DIR with the texts to ingest"
             )
-        return ingest_folder(settings, embedder, corpus_dir, force=force, progress=update)
+        return ingest_folder(
+            settings, embedder, corpus_dir, force=force, progress=update, defer_dense=dense_later
+        )
 
 
 def _sync(settings: Settings) -> Path:
@@ -117,6 +150,8 @@ def _print_report(report: IngestReport) -> None:
             highlight=False,
         )
     state = f"build {result.manifest.build_id} in service" if result.written else "knowledge base unchanged"
+    if result.manifest.dense_index == "pending":
+        state += " (search by words only until its dense index is complete: `deelwijzer serve` does it)"
     console.print(
         f"{result.plan.summary()} — {state} (files parsed: {report.parsed}, reused: {report.reused})"
     )

@@ -24,6 +24,7 @@ from ingest.discovery import Candidate, Ignored, explicit_files, scan_folder
 from ingest.errors import NotASourceFile
 from ingest.readers.catalog import all_readers, preference
 from kb.builds import PASSAGES_FILE, BuildResult, build_path, current_manifest, write_build
+from kb.dense_build import complete_dense
 from kb.embedding import Embedder
 from kb.injection import flagged_passages
 from kb.knowledge_base import BuildManifest, DocumentRecord
@@ -71,8 +72,11 @@ def ingest_folder(
     *,
     force: bool = False,
     progress: Progress | None = None,
+    defer_dense: bool = False,
 ) -> IngestReport:
-    """Build from a corpus folder plus the guidance notes and uploads; the folder is the complete set."""
+    """Build from a corpus folder plus the guidance notes and uploads; the folder is the complete set.
+    `defer_dense`: put the build in service without vectors (BM25 and rules answer at once); the vectors
+    come with `complete_dense_index` (which `deelwijzer serve` runs in the background)."""
     readers = all_readers(settings.ingest.max_file_bytes)
     with ingest_lock(settings):
         previous = _Previous(settings)
@@ -81,7 +85,7 @@ def ingest_folder(
             if folder.is_dir():
                 for item in scan_folder(folder, readers, settings.ingest.max_file_bytes):
                     _collect(item, collected, previous, load_registry())
-        return _build(settings, embedder, collected, readers_names(readers), force, progress)
+        return _build(settings, embedder, collected, readers_names(readers), force, progress, defer_dense)
 
 
 def ingest_files(
@@ -124,6 +128,15 @@ def ingest_lock(settings: Settings) -> Iterator[None]:
         yield
 
 
+def complete_dense_index(
+    settings: Settings, embedder: Embedder, progress: Progress | None = None
+) -> BuildManifest | None:
+    """Embed the passages of a lexical-first build in service and swap in the complete build (waits for a
+    running ingest first). None when there was nothing to complete."""
+    with ingest_lock(settings):
+        return complete_dense(settings, embedder, progress)
+
+
 def readers_names(readers: Sequence[object]) -> list[str]:
     return sorted(getattr(reader, "name") for reader in readers)  # noqa: B009 - Protocol attribute
 
@@ -135,6 +148,7 @@ def _build(
     readers: list[str],
     force: bool,
     progress: Progress | None,
+    defer_dense: bool = False,
 ) -> IngestReport:
     result = write_build(
         list(collected.documents.values()),
@@ -145,6 +159,7 @@ def _build(
         chunker_version=CHUNKER_VERSION,
         progress=progress,
         force=force,
+        defer_dense=defer_dense,
     )
     return IngestReport(
         result=result,

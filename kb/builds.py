@@ -64,6 +64,7 @@ __all__ = [
     "plan_build",
     "read_current",
     "write_build",
+    "write_vectors",
 ]
 
 
@@ -103,10 +104,17 @@ class BuildResult(BaseModel):
 
 
 def _nothing_changed(
-    plan: BuildPlan, previous: BuildManifest | None, embedder: Embedder, chunker: str, readers: list[str]
+    plan: BuildPlan,
+    previous: BuildManifest | None,
+    embedder: Embedder,
+    chunker: str,
+    readers: list[str],
+    defer_dense: bool = False,
 ) -> bool:
     if previous is None or plan.changed_sources:
         return False
+    if previous.dense_index == "pending" and not defer_dense:
+        return False  # a full build was asked for: the lexical-first build in service gets its vectors
     same_embedder = (previous.embedder, previous.dimension) == (embedder.name, embedder.dimension)
     return (
         same_embedder and previous.chunker_version == chunker and sorted(previous.readers) == sorted(readers)
@@ -127,9 +135,12 @@ def write_build(
     progress: Progress | None = None,
     force: bool = False,
     today: str | None = None,
+    defer_dense: bool = False,
 ) -> BuildResult:
     """Write a new build and put it in service; returns without writing when nothing changed (unless
-    `force`). Only current passages with status 'goed' are embedded and indexed; history is only stored."""
+    `force`). Only current passages with status 'goed' are embedded and indexed; history is only stored.
+    With `defer_dense` the build goes into service without vectors (manifest `dense_index` 'pending':
+    passages and BM25 answer at once); kb/dense_build.py `complete_dense` adds them later."""
     if not documents:
         raise KbError(
             "write_build: no documents to build; check the corpus folder passed to `deelwijzer ingest`"
@@ -137,20 +148,22 @@ def write_build(
     passages = _checked_passages(documents)
     kb_dir = settings.kb_dir
     kb_dir.mkdir(parents=True, exist_ok=True)
-    with _build_lock(kb_dir):
+    with build_lock(kb_dir):
         previous = current_manifest(kb_dir)
         plan = plan_build(documents, previous, file_hashes, today=today)
         if (
             previous is not None
             and not force
-            and _nothing_changed(plan, previous, embedder, chunker_version, readers)
+            and _nothing_changed(plan, previous, embedder, chunker_version, readers, defer_dense)
         ):
             return BuildResult(manifest=previous, plan=plan, written=False)
-        _remove_leftovers(kb_dir)
+        remove_leftovers(kb_dir)
         manifest = _new_manifest(plan, embedder, chunker_version, readers)
+        if defer_dense:
+            manifest.dense_index = "pending"
         _write_build_dir(kb_dir, manifest, passages, settings, embedder, progress)
-        _swap_current(kb_dir, manifest.build_id)
-        _prune(kb_dir, settings, keep={manifest.build_id, *([previous.build_id] if previous else [])})
+        swap_current(kb_dir, manifest.build_id)
+        prune(kb_dir, settings, keep={manifest.build_id, *([previous.build_id] if previous else [])})
     return BuildResult(manifest=manifest, plan=plan, written=True)
 
 
@@ -192,16 +205,22 @@ def _tagged(passage: Passage, doc: Document, where: str, seen_uids: set[str]) ->
 def _new_manifest(
     plan: BuildPlan, embedder: Embedder, chunker_version: str, readers: list[str]
 ) -> BuildManifest:
-    now = datetime.now(UTC)
+    build_id, created = new_build_id()
     return BuildManifest(
-        build_id=f"{now:%Y%m%dT%H%M%S}Z-{secrets.token_hex(4)}",
-        created=now.isoformat(timespec="seconds"),
+        build_id=build_id,
+        created=created,
         embedder=embedder.name,
         dimension=embedder.dimension,
         chunker_version=chunker_version,
         readers=sorted(readers),
         documents=plan.records,
     )
+
+
+def new_build_id() -> tuple[str, str]:
+    """A fresh build id (sortable by time) and its creation time."""
+    now = datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%S}Z-{secrets.token_hex(4)}", now.isoformat(timespec="seconds")
 
 
 def _write_build_dir(
@@ -214,12 +233,13 @@ def _write_build_dir(
 ) -> None:
     tmp = kb_dir / BUILDS_DIR / f"{TMP_PREFIX}{manifest.build_id}"
     tmp.mkdir(parents=True)
-    _write_durable(tmp / PASSAGES_FILE, "".join(p.model_dump_json() + "\n" for p in passages))
+    write_durable(tmp / PASSAGES_FILE, "".join(p.model_dump_json() + "\n" for p in passages))
     indexed = indexed_passages(passages, manifest)
     LexicalIndex.build([p.uid for p in indexed], [p.embedding_text() for p in indexed]).save(tmp / BM25_DIR)
-    vectors = embed_passages(indexed, embedder, settings.embedding.batch_size, progress)
-    _write_vectors(tmp, manifest, indexed, vectors, settings)
-    _write_durable(tmp / MANIFEST_FILE, manifest.model_dump_json(indent=1))
+    if manifest.dense_index == "complete":
+        vectors = embed_passages(indexed, embedder, settings.embedding.batch_size, progress)
+        write_vectors(tmp, manifest, indexed, vectors, settings)
+    write_durable(tmp / MANIFEST_FILE, manifest.model_dump_json(indent=1))
     tmp.rename(build_path(kb_dir, manifest.build_id))
 
 
@@ -255,7 +275,7 @@ def embed_passages(
     return vectors[[row[text] for text in texts]]
 
 
-def _write_vectors(
+def write_vectors(
     build_dir: Path, manifest: BuildManifest, indexed: list[Passage], vectors: Vectors, settings: Settings
 ) -> None:
     embedded = settings.store.mode == "embedded"
@@ -283,16 +303,16 @@ def _collection_metadata(manifest: BuildManifest) -> dict[str, str | int | float
 # --- swap and clean -----------------------------------------------------------------------------------
 
 
-def _write_durable(path: Path, text: str) -> None:
+def write_durable(path: Path, text: str) -> None:
     with path.open("w", encoding="utf-8") as handle:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
 
 
-def _swap_current(kb_dir: Path, build_id: str) -> None:
+def swap_current(kb_dir: Path, build_id: str) -> None:
     tmp = kb_dir / f"{CURRENT_FILE}{TMP_PREFIX}{build_id}"
-    _write_durable(tmp, build_id + "\n")
+    write_durable(tmp, build_id + "\n")
     os.replace(tmp, kb_dir / CURRENT_FILE)
     with contextlib.suppress(OSError):  # directory fsync is not available everywhere
         fd = os.open(kb_dir, os.O_RDONLY)
@@ -302,7 +322,7 @@ def _swap_current(kb_dir: Path, build_id: str) -> None:
             os.close(fd)
 
 
-def _remove_leftovers(kb_dir: Path) -> None:
+def remove_leftovers(kb_dir: Path) -> None:
     """Tmp dirs and CURRENT tmp files of builds that crashed."""
     for path in (kb_dir / BUILDS_DIR).glob(f"{TMP_PREFIX}*"):
         shutil.rmtree(path, ignore_errors=True)
@@ -310,7 +330,7 @@ def _remove_leftovers(kb_dir: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _prune(kb_dir: Path, settings: Settings, keep: set[str]) -> None:
+def prune(kb_dir: Path, settings: Settings, keep: set[str]) -> None:
     """Delete builds (and server collections) other than the new and the previous one."""
     for path in (kb_dir / BUILDS_DIR).iterdir():
         if path.is_dir() and not path.name.startswith(TMP_PREFIX) and path.name not in keep:
@@ -320,7 +340,7 @@ def _prune(kb_dir: Path, settings: Settings, keep: set[str]) -> None:
 
 
 @contextlib.contextmanager
-def _build_lock(kb_dir: Path) -> Iterator[None]:
+def build_lock(kb_dir: Path) -> Iterator[None]:
     """One build at a time per kb dir; the OS drops the lock when the process dies."""
     try:
         import fcntl

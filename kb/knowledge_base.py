@@ -4,7 +4,7 @@ built them. The writer side (kb/builds.py) produces builds; this module defines 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -48,6 +48,11 @@ class BuildManifest(BaseModel):
     chunker_version: str
     readers: list[str]
     documents: list[DocumentRecord]
+    dense_index: Literal["complete", "pending"] = Field(
+        "complete",
+        description="'pending' for a lexical-first build: passages and BM25 are in service, the vectors are "
+        "still being embedded (kb/dense_build.py completes it as a new build, swapped in).",
+    )
 
 
 class KnowledgeBase(Protocol):

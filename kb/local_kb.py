@@ -73,7 +73,15 @@ class LocalKnowledgeBase:
         self._current_docs = {r.document_id for r in manifest.documents if r.current}
         self._keys = _KeyIndex(self._all, manifest.documents)
         self._lexical = LexicalIndex.load(build_dir / BM25_DIR)
-        self._client, self._vectors = _open_vectors(settings, build_dir, manifest.build_id)
+        self._client: ClientAPI | None = None
+        self._vectors: VectorStore | None = None
+        if self.dense_ready:
+            self._client, self._vectors = _open_vectors(settings, build_dir, manifest.build_id)
+
+    @property
+    def dense_ready(self) -> bool:
+        """False for a lexical-first build whose vectors are still being embedded: search is BM25 only."""
+        return self.manifest.dense_index == "complete"
 
     @property
     def build_id(self) -> str:
@@ -84,7 +92,8 @@ class LocalKnowledgeBase:
         return read_current(self._kb_dir) == self.build_id
 
     def close(self) -> None:
-        close_client(self._client)
+        if self._client is not None:
+            close_client(self._client)
 
     # --- by key ---------------------------------------------------------------------------------------
 
@@ -114,8 +123,11 @@ class LocalKnowledgeBase:
     # --- search ---------------------------------------------------------------------------------------
 
     def dense_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[Passage, float]]:
+        """Best `k` by embedding similarity; [] while the build's dense index is pending (`dense_ready`)."""
         if self._embedder is None:
             raise KbError("dense_search needs an embedder: open the knowledge base with one")
+        if self._vectors is None:
+            return []
         vector = self._embedder.embed_query(query)
         return self._resolve(self._vectors.query(vector, k, filters))
 

@@ -108,6 +108,11 @@ class ServerSettings(BaseModel):
         "(records then work only for answers of the same server process). Set the same value on every "
         "worker behind one address.",
     )
+    complete_dense: bool = Field(
+        True,
+        description="When the build in service was made with `ingest --dense-later`, `serve` embeds it "
+        "in the background (a niced `deelwijzer ingest --complete-dense`) and swaps the complete build in.",
+    )
 
 
 class LimitSettings(BaseModel):

@@ -192,6 +192,7 @@ def test_healthz(client: TestClient, api_kb: LocalKnowledgeBase) -> None:
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and body["kb_build"] == api_kb.manifest.build_id
     assert body["documents"] == 3
+    assert body["dense_index"]["state"] == "ready"  # a complete build: search uses its vectors
 
 
 # --- errors and security ---

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from bot.api import (
     openai_compat,
@@ -21,6 +24,7 @@ from bot.api import (
     routes_training,
 )  # fmt: skip
 from bot.api.conversations import ConversationStore
+from bot.api.dense import DenseCompletion
 from bot.api.errors import install_error_handlers
 from bot.api.rate_limits import RateLimiter
 from bot.api.record_tokens import RecordTokens
@@ -33,6 +37,7 @@ from kb.settings import Settings, get_settings
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 FEEDBACK_FILE = "feedback.sqlite3"
 STAGING_DIR = "incoming"
+WARM_UP_QUESTION = "Mag de gemeente een adres doorgeven aan de politie?"  # never stored: no feedback, no log
 
 
 def create_app(
@@ -42,7 +47,9 @@ def create_app(
     use; without `kb` the engine's knowledge base is shown."""
     settings = settings or get_settings()
     sys.setswitchinterval(settings.server.switch_interval_ms / 1000)
-    app = FastAPI(title="Deelwijzer", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="Deelwijzer", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json", lifespan=_lifespan
+    )
     app.state.deelwijzer = _state(settings, engine, kb)
     install_error_handlers(app)
     routers = (
@@ -79,7 +86,27 @@ def _state(settings: Settings, engine: AnswerEngine | None, kb: PassageStore | N
         jobs=IngestJobs(settings.data_dir / STAGING_DIR, env=settings_env(settings)),
         rate_limiter=RateLimiter(settings.rate_limits),
         record_tokens=RecordTokens(settings.server.record_key, limits.record_token_age_s),
+        dense=(
+            DenseCompletion(settings, env=settings_env(settings))
+            if engine is None and settings.server.complete_dense
+            else None
+        ),
     )
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start on a lexical-first build: load the engine and answer once, then embed its vectors in the
+    background (bot/api/dense.py); stop that at shutdown."""
+    state: AppState = app.state.deelwijzer
+    dense = state.dense
+    if dense is not None and await run_in_threadpool(dense.pending):
+        dense.start_after(lambda: state.backend.engine().answer(WARM_UP_QUESTION))
+    try:
+        yield
+    finally:
+        if dense is not None:
+            await run_in_threadpool(dense.stop)
 
 
 def _mount_web(app: FastAPI) -> None:

@@ -7,10 +7,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
+from bot.api.dense import dense_health
 from bot.api.deps import app_state
 from bot.api.errors import ApiError
 from kb.citations import parse_key
-from kb.errors import CitationKeyError
 from kb.knowledge_base import BuildManifest, DocumentRecord
 from kb.passages import Passage
 from kb.registry import Source, load_registry
@@ -21,13 +21,17 @@ router = APIRouter()
 @router.get("/healthz")
 async def healthz(request: Request) -> dict[str, Any]:
     """Answered in the event loop (no worker thread): the manifest is cached per build, so only the few bytes
-    naming the build in service are read, and health stays fast while answers keep the workers busy."""
-    manifest = app_state(request).backend.manifest()
+    naming the build in service are read, and health stays fast while answers keep the workers busy.
+    `dense_index` says whether search uses the vectors yet: state 'ready', or 'waiting' / 'embedding' /
+    'writing' / 'failed' with passages `done` of `total` while a lexical-first build is completed."""
+    state = app_state(request)
+    manifest = state.backend.manifest()
     if manifest is None:
         return {"status": "ok", "knowledge_base": "none: run `deelwijzer ingest` first", "kb_build": None}
     passages = sum(record.passage_count for record in manifest.documents)
     return {"status": "ok", "kb_build": manifest.build_id, "documents": len(manifest.documents),
-            "passages": passages, "embedder": manifest.embedder}  # fmt: skip
+            "passages": passages, "embedder": manifest.embedder,
+            "dense_index": dense_health(state.settings, manifest)}  # fmt: skip
 
 
 @router.get("/api/passages/{key:path}")
@@ -36,11 +40,8 @@ async def passage(
 ) -> dict[str, Any]:
     """The stored passage holding `key` (a sub key gives its lid, with the sub-item's own text)."""
     kb = await run_in_threadpool(app_state(request).backend.kb)
-    try:
-        parsed = parse_key(key)
-        found = kb.get(key, language=language, version_date=version)
-    except CitationKeyError as exc:
-        raise ApiError(422, "invalid_key", str(exc), "key") from None
+    parsed = parse_key(key)  # CitationKeyError: 422 (api/errors.py)
+    found = kb.get(key, language=language, version_date=version)
     if found is None:
         message = f"'{key}' staat niet in de kennisbank: controleer de verwijzing."
         raise ApiError(404, "unknown_key", message, "key")

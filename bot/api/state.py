@@ -16,6 +16,7 @@ import anyio.to_thread
 
 from bot.answer import Answer, FactValue, Turn
 from bot.api.conversations import ConversationStore
+from bot.api.dense import DenseCompletion
 from bot.api.errors import ApiError
 from bot.api.rate_limits import RateLimiter
 from bot.api.record_tokens import RecordTokens
@@ -61,8 +62,16 @@ class Backend:
     """The engine and knowledge base behind the app. Given ones are used as they are; otherwise the
     engine is built on first use (bot.engine.build_engine) and rebuilt when a newer build is in service."""
 
-    def __init__(self, settings: Settings, engine: AnswerEngine | None, kb: PassageStore | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: AnswerEngine | None,
+        kb: PassageStore | None,
+        loader: Callable[[Settings], AnswerEngine] | None = None,
+    ) -> None:
+        """`loader` builds the engine when none is given (default bot.engine.build_engine)."""
         self.settings = settings
+        self._loader = loader
         self._engine = engine
         self._kb = kb
         self._owned = engine is None
@@ -110,10 +119,12 @@ class Backend:
         from bot import engine as engine_module
 
         try:
+            if self._loader is not None:
+                return self._loader(self.settings)
             return engine_module.build_engine(self.settings)  # reloads itself after a new build
         except KbError as exc:
             log.warning("engine unavailable: %s", exc)
-            raise ApiError(503, "no_knowledge_base", f"De kennisbank is niet beschikbaar: {exc}") from exc
+            raise  # 503 no_knowledge_base (api/errors.py)
 
 
 @dataclass
@@ -125,6 +136,7 @@ class AppState:
     jobs: IngestJobs
     rate_limiter: RateLimiter
     record_tokens: RecordTokens
+    dense: DenseCompletion | None = None  # completes a lexical-first build's vectors (bot/api/dense.py)
     _heavy: anyio.CapacityLimiter | None = None
 
     async def run_heavy(self, func: Callable[..., T], *args: object) -> T:

@@ -553,7 +553,23 @@ function wire() {
   $("#changes-form").addEventListener("submit", (event) => { event.preventDefault(); loadChanges(); });
   $("#feedback-filter").addEventListener("submit", (event) => { event.preventDefault(); loadFeedback().catch((e) => setStatus($("#login-status"), e.message, true)); });
   $("#upload-form").addEventListener("submit", (event) => { event.preventDefault(); upload($("#upload-file").files[0]); });
-  fetch("/healthz").then((r) => r.json()).then((h) => { if (h.kb_build) $("#footer-build").textContent = `Kennisbank: ${h.kb_build}.`; }).catch(() => {});
+  watchHealth();
+}
+
+// The build in service, and while its dense index is still being built a small banner with the progress.
+function watchHealth() {
+  fetch("/healthz").then((r) => r.json()).then((h) => {
+    if (h.kb_build) $("#footer-build").textContent = `Kennisbank: ${h.kb_build}.`;
+    const dense = h.dense_index, banner = $("#dense-banner");
+    const building = Boolean(dense) && dense.state !== "ready";
+    banner.hidden = !building;
+    if (!building) return;
+    const progress = dense.total ? `: ${dense.done}/${dense.total}` : "";
+    banner.textContent = dense.state === "failed"
+      ? "Zoeken op betekenis is niet beschikbaar; er wordt gezocht op woorden."
+      : `Zoeken op betekenis wordt nog opgebouwd${progress}`;
+    setTimeout(watchHealth, 3000);
+  }).catch(() => {});
 }
 
 document.addEventListener("DOMContentLoaded", wire);
