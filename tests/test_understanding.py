@@ -375,6 +375,25 @@ CHAIN_JARGON: list[tuple[str, dict[str, Any]]] = [
     ("Teamleider bij een bank: mogen we de politie tippen over een verdachte rekening?",
      {"sender": "bank", "recipients": ["politie"]}),
     ("mag het dossier mee naar het andere Zorg- en Veiligheidshuis?", {"recipients": ["zvh"]}),
+    # 'ik ben <functie> bij <organisatie>': the organisation shares
+    ("Ik ben beleidsadviseur bij een RIEC. Mogen we de casus doorzetten naar een ander RIEC?",
+     {"sender": "riec", "recipients": ["riec"]}),
+    ("Ik ben informatiemedewerker bij de politie en wil iets aan de Arbeidsinspectie geven.",
+     {"sender": "politie", "recipients": ["arbeidsinspectie"]}),
+    # 'ik wil X bellen': X receives; a friend named earlier is part of the story
+    ("Praktijkondersteuner hier. Haar vriend haalt haar steeds op. Ik wil de politie bellen, kan dat?",
+     {"recipients": ["politie"]}),
+    # a student as the person it is about is no researcher; 'van 19' is her age
+    ("Een studente van 19 vertelt dat ze voor een man moet werken. Mag ik dit melden bij Veilig Thuis?",
+     {"age": 19, "minor": False, "recipients": ["veilig_thuis"]}),
+    # the one who mailed or called receives; 'onze stichting' is the speaker's own organisation
+    ("Het consulaat van Ghana heeft ons gemaild over een vrouw in onze opvang. Mogen we haar adres geven?",
+     {"recipients": ["buitenlandse_autoriteit"]}),
+    ("A journalist from a weekly called and asked our shelter for the phone number of a client.",
+     {"sender": "opvang", "recipients": ["media"]}),
+    # consent said in everyday words
+    ("Hij vindt het goed dat ik zijn verhaal aan de zedenrecherche doorgeef.", {"consent": "given"}),
+    ("Ze heeft nee gezegd tegen een gesprek met de politie. Mag ik toch bellen?", {"consent": "refused"}),
 ]  # fmt: skip
 
 

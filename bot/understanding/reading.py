@@ -21,8 +21,11 @@ _AGE = re.compile(
     r"(?:is|wordt|was)\b"
     r"|(?:is|wordt|werd|ben) (?:inmiddels |nu |al |net |bijna )?(\d{2})(?: geworden)?"
     r"(?!\d|\s+(?:keer|maal|dagen|weken|maanden|uur|euro|procent|minuten|jaar geleden)\b)"
-    r"|(?:meisje|jongen|kind|dochter|zoon|jongere|tiener|patient|patiente|client|cliente|slachtoffer|vrouw|man|"
-    r"leerling|girl|boy|child|daughter|son|patient|client|victim|woman|man|pupil)\s+(?:van|of|aged)\s+(\d{1,2})(?!\d)"
+    r"|(?:meisje|meid|jongen|jongeman|jongedame|kind|dochter|zoon|jongere|minderjarige|tiener|puber|scholier|scholiere|"
+    r"student|studente|patient|patiente|client|cliente|slachtoffer|vrouw|man|moeder|vader|bewoner|bewoonster|"
+    r"asielzoeker|amv|werknemer|arbeidsmigrant|zus|zusje|broer|broertje|nicht|neef|dame|"
+    r"leerling|girl|boy|child|daughter|son|patient|client|victim|woman|man|pupil|student|teenager|teen|resident|"
+    r"worker|young woman|young man)\s+(?:van|of|aged)\s+(\d{1,2})(?!\d)"
 )
 
 
@@ -40,7 +43,10 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     sources = [h for h in signals if vocab.signals.attrs(h.id).get("source_of_knowledge")]
     # 'de OvJ vertelde me ...': the source of what the speaker knows is not a party to this sharing
     parties = [h for h in role_hits if not any(h.overlaps(source) for source in sources)]
-    sender, recipients, sender_cued = assign_roles(text, parties, receiving, venues)
+    people = frozenset(
+        r for r, e in vocab.roles.entries.items() if e.attrs.get("sector") in ("particulier", "betrokkene")
+    )
+    sender, recipients, sender_cued = assign_roles(text, parties, receiving, venues, people)
     registries = {r for r in recipients if vocab.roles.attrs(r).get("registry")}
     if registries - {sender} and "record_keep" in intents and not set(intents) & set(SHARING):
         intents = [*intents, "share"]  # 'iemand registreren bij CoMensha' gives the registry the data

@@ -18,8 +18,15 @@ _QUALIFIER = (  # 'ik ben ambulant jeugdhulpverlener', 'als sociaal werker', 'wi
     r"junior|regionaal|regionale|landelijk|landelijke|klein|kleine|grote|particuliere|freelance|onafhankelijk|"
     r"onafhankelijke|independent|local|regional|social|medical|community))?"
 )
+# 'ik ben analist bij een RIEC', 'wij zijn begeleiders van de opvang' (not 'ik ben net bij de politie')
+_JOB_AT = (
+    r"(?:ik ben|wij zijn|we zijn)\s+(?!(?:net|zelf|al|nog|gisteren|vandaag|vanochtend|eerder|toen|daar|er|"
+    r"niet|"
+    r"bang|bezorgd|benieuwd|gebeld|geweest|langs|op bezoek)\b)[\w-]+(?:\s+[\w-]+)?\s+(?:bij|van)"
+)
 _SENDER_WORDS = (
-    r"(?:als|als \w+ (?:van|bij)|ik ben|^ben|wij zijn|we zijn|namens|vanuit|"
+    r"(?:als|als \w+ (?:van|bij)|" + _JOB_AT + r"|ik ben|^ben|wij zijn|we zijn|namens|vanuit|"
+    r"bij ons (?:in|op)|"
     r"(?:ik |wij |we )?werk(?:en|zaam)? (?:bij|voor|in|als)|"
     r"as|i am|i m|we are|i work (?:at|for|in|as)|on behalf of|working (?:at|for|in|as))"
 )
@@ -79,16 +86,24 @@ _APPOSITION = re.compile(
     r"(?:^|\W)(?:wij|we|ik|i|ons|mij|us|me)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?$", re.IGNORECASE
 )
 _SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r")?\s*$")
-_OBJECT_CUE = re.compile(r"(?:^|\s)(?:ik|wij|we|i|je|jij|u|you)(?:\s+" + _ARTICLE + r")?\s*$")
+_OBJECT_CUE = re.compile(  # 'mag ik de politie', 'ik wil Veilig Thuis bellen', 'we gaan even de GI'
+    r"(?:^|\s)(?:ik|wij|we|i|je|jij|u|you)"
+    r"(?:\s+(?:wil|wilde|ga|gaan|moet|moeten|zal|zou|zouden|kan|kunnen|mag|overweeg|want|will|would|should|"
+    r"need to)"
+    r"(?:\s+(?:graag|even|nog|eigenlijk|toch|liever|alsnog|meteen|direct|nu))?)?"
+    r"(?:\s+" + _ARTICLE + r")?\s*$"
+)
 _SUBJECT_CUE = re.compile(
     r"(?:^|[.?!]\s*|\b(?:dat|of|that|whether|if|als|wanneer|when)\s+)\s*"
     r"(?:(?:(?:\w+\s+){0,4}" + _MODAL + r"\s+)?" + _ARTICLE + r"\s+|(?:\w+\s+){0,4}" + _MODAL + r"\s+)?$"
 )
 _REQUESTER = re.compile(  # 'de jeugdbeschermer van de GI belt en vraagt'
-    r"(?:\s+(?:van|bij|uit|of|from)\s+(?:(?:de|het|een|the)\s+)?[\w-]+)?"
-    r"\s+(?:wil(?:len)?\s+(?:van\s+(?:ons|mij|me)\s+)?(?:weten|hebben|inzien)|vraag\w*|verzoek\w*|vorder\w*|eist|"
-    r"belt|mailt|appt|benadert|"
-    r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?|calls?\s+(?:me|us))(?!\w)"
+    r"(?:\s+(?:van|bij|uit|of|from)\s+(?:(?:de|het|een|the)\s+)?[\w-]+(?:\s+[\w-]+)?)?"
+    r"\s+(?:wil(?:len)?\s+(?:van\s+(?:ons|mij|me)\s+)?(?:weten|hebben|inzien)|vraag\w*|vroeg|vroegen|verzoek\w*|"
+    r"vorder\w*|eist|belt|belde|mailt|mailde|appt|appte|benadert|benaderde|"
+    r"heeft\s+(?:[\w-]+\s+){0,2}(?:gebeld|gemaild|geappt|gevraagd|benaderd|verzocht|aangeschreven)|"
+    r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?|calls?\s+(?:me|us)|called|phoned|e-?mailed|"
+    r"contacted)(?!\w)"
 )
 _JOINER = re.compile(  # 'het COA wil aanschuiven', 'mag de politie meekijken': it receives
     r"(?:\s+[\w-]+){0,4}?\s+(?:aanschuiven|aansluiten|meepraten|meedoen|meekijken|meelezen|deelnemen|"
@@ -109,13 +124,20 @@ _FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w
 
 
 def assign_roles(
-    text: Text, hits: list[Hit], receiving: bool = False, venues: frozenset[str] = frozenset()
+    text: Text,
+    hits: list[Hit],
+    receiving: bool = False,
+    venues: frozenset[str] = frozenset(),
+    people: frozenset[str] = frozenset(),
 ) -> tuple[str, list[str], bool]:
     """Who sends and who receives, from the words around each role: 'als arts' (sender), 'met de politie'
     (recipient), 'mag de politie ...' (subject: sender), 'mag ik de politie bellen' (object: recipient),
     'in het casusoverleg' (a venue: recipient), 'samen met de gemeente' (a partner: neither), 'de politie
     vraagt ...' (the requester: recipient), 'onze opvang' (sender).
-    When receiving ('opvragen bij'), the source is the sender. Returns (sender, recipients, sender_cued)."""
+    When receiving ('opvragen bij'), the source is the sender. Roles without a cue that are private people
+    (`people`: 'haar vriend', 'de buren') come after organisations: in 'haar vriend (25) ... Ik wil Veilig
+    Thuis bellen' the organisation receives, the friend is part of the story.
+    Returns (sender, recipients, sender_cued)."""
     sender_hit: Hit | None = None
     recipients: list[Hit] = []
     loose: list[Hit] = []
@@ -141,13 +163,20 @@ def assign_roles(
         if role == "sender" and (sender_hit is None or _stronger(text, hit, sender_hit)):
             if sender_hit is not None and _ASKS_US.search(text.original[: hit.start]):
                 recipients.append(sender_hit)  # 'De Rapporteur ... vraagt ons (gemeente)': the asker receives
+            elif sender_hit is not None:
+                loose.append(sender_hit)  # 'A journalist ... asked our shelter': the subject may receive
             sender_hit = hit
         elif role in ("sender", "recipient"):
             recipients.append(hit)
         elif role != "partner":
             loose.append(hit)
-    cued = sender_hit is not None and _SENDER_CUE.search(text.lower[: sender_hit.start]) is not None
+    cued = sender_hit is not None and (
+        _SENDER_CUE.search(text.lower[: sender_hit.start]) is not None
+        # 'vraagt ons (jeugdhulpaanbieder)'
+        or _APPOSITION.search(text.original[: sender_hit.start]) is not None
+    )
     first_person = bool(_FIRST_PERSON.search(text.lower))
+    loose.sort(key=lambda hit: hit.id in people)  # stable: organisations first, in the order named
     sender, receivers = _place_loose(
         loose, sender_hit.id if sender_hit else "", [h.id for h in recipients], first_person, receiving
     )
@@ -181,6 +210,8 @@ def _stronger(text: Text, hit: Hit, current: Hit) -> bool:
     explicit = _EXPLICIT_SENDER.search(text.lower[: hit.start]) is not None
     # 'De Rapporteur ... vraagt ons (gemeente) om dossiers': the speaker named in apposition is the sender
     explicit = explicit or _APPOSITION.search(text.original[: hit.start]) is not None
+    # 'A journalist ... asked our NGO': the speaker's own organisation beats a sentence subject
+    explicit = explicit or _POSSESSIVE.search(text.lower[: hit.start]) is not None
     return explicit and _EXPLICIT_SENDER.search(text.lower[: current.start]) is None
 
 
@@ -194,6 +225,8 @@ def _attached(text: Text, previous: Hit | None, hit: Hit) -> bool:
 
 
 def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
+    if not receiving and _REQUESTER.match(text.lower, hit.end):
+        return "recipient"  # 'De ambassade van X heeft de gemeente gemaild: ...' is no speaker label
     if _SPEAKER_PREFIX.fullmatch(text.lower[: hit.start]) and _SPEAKER_LABEL.match(text.original, hit.end):
         # 'Wmo-consulent: een moeder ...'; 'Slachtofferhulp: mogen wij van het OM ... krijgen' (receiving)
         return "recipient" if receiving else "sender"
