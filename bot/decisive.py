@@ -2,6 +2,10 @@
 
     assessment, clarify = settle(assessor, understanding)
 
+A "Ja, mits" (mag_mits) is asked about too when it rests on unknown consent or age and another value of that
+fact means "Nee": 'Ja, mits zij toestemming geeft' to a question that does not say whether she agreed
+reads as a yes; the question "Heeft zij toestemming gegeven?" with both outcomes is the honest answer.
+
 A fact is *decisive* when its values lead to different settled verdicts (mag, mag_mits, mag_niet; a value
 that would leave it open, hangt_af, does not count): the rules are re-run for each value in
 kb/assessment/_understood.yaml (`alternatives`, else every allowed value), only the rules that test a fact
@@ -34,6 +38,9 @@ from bot.vocabulary import Vocabulary
 #: facts whose unknown or guessed value may decide the verdict, in the order they are asked about
 CANDIDATES = ("sender", "recipients", "data", "purposes", "consent", "minor", "partnership")
 SETTLED = ("mag", "mag_niet")  # the verdicts that must not rest on an open fact
+#: a "Ja, mits" rests on an open fact only when that is consent or age and another value of it means "Nee"
+#: ('Ja, mits de cliënt toestemming geeft' for a question that does not say whether she agreed is a guess)
+MITS_ASKED = ("consent", "minor")
 _DECIDED = ("mag", "mag_mits", "mag_niet")
 MAX_RUNS = 40  # rule runs for alternatives per answer (each well under a millisecond of rule evaluation)
 MAX_OPTIONS = 12
@@ -93,10 +100,14 @@ def settle(
         part = next((fact for fact in ("data", "sender", "recipients") if fact_value(u, fact) is None), None)
         if part is not None:
             return _not_understood(assessor, u, assessment, part)
-    if assessment.verdict not in SETTLED or not u.sharing:
+    if assessment.verdict not in (*SETTLED, "mag_mits") or not u.sharing:
         return assessment, None
+    if assessment.verdict == "mag_mits":  # only consent or age, and only when another value means "Nee"
+        if not _about_consent(u):
+            return assessment, None
+        given = [*given, *(fact for fact in CANDIDATES if fact not in MITS_ASKED)]
     found = most_decisive(assessor, u, assessment.verdict, given)
-    if found is None:
+    if found is None or (assessment.verdict == "mag_mits" and not _flips(found[1])):
         return assessment, None
     fact, outcomes = found
     return _asking(assessor, u, assessment, fact, outcomes)
@@ -120,6 +131,20 @@ def most_decisive(
         if spread > most:
             best, most = (fact, outcomes), spread
     return best
+
+
+def _about_consent(u: Understanding) -> bool:
+    """Someone's consent can decide a plain sharing question, not one where the person herself asks or
+    receives (her rights), nor a question about retention, breaches or other duties around the sharing."""
+    own = "betrokkene" in (u.sender, *u.recipients)
+    other_topics = set(u.intents) & {"rights", "retention", "breach", "dpia", "processor", "inform_person"}
+    return not own and not other_topics
+
+
+def _flips(outcomes: list[Outcome]) -> bool:
+    """A "Ja, mits" is only turned into a question when another value of the open fact means "Nee"."""
+    verdicts = {o.decision.verdict for o in outcomes}
+    return "mag_niet" in verdicts and bool(verdicts & {"mag", "mag_mits"})
 
 
 def open_facts(u: Understanding, verdict: str = "") -> Iterator[str]:
