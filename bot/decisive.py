@@ -2,8 +2,8 @@
 
     assessment, clarify = settle(assessor, understanding)
 
-A "Ja, mits" (mag_mits) is asked about too when it rests on unknown consent or age and another value of that
-fact means "Nee": 'Ja, mits zij toestemming geeft' to a question that does not say whether she agreed
+A mag_mits verdict is asked about too when it rests on unknown consent or age and another value of that
+fact means mag_niet: 'Ja, mits zij toestemming geeft' to a question that does not say whether she agreed
 reads as a yes; the question "Heeft zij toestemming gegeven?" with both outcomes is the honest answer.
 
 A fact is *decisive* when its values lead to different settled verdicts (mag, mag_mits, mag_niet; a value
@@ -38,7 +38,7 @@ from bot.vocabulary import Vocabulary
 #: facts whose unknown or guessed value may decide the verdict, in the order they are asked about
 CANDIDATES = ("sender", "recipients", "data", "purposes", "consent", "minor", "partnership")
 SETTLED = ("mag", "mag_niet")  # the verdicts that must not rest on an open fact
-#: a "Ja, mits" rests on an open fact only when that is consent or age and another value of it means "Nee"
+#: a mag_mits rests on an open fact only when that is consent or age and another value of it means mag_niet
 #: ('Ja, mits de cliënt toestemming geeft' for a question that does not say whether she agreed is a guess)
 MITS_ASKED = ("consent", "minor")
 _DECIDED = ("mag", "mag_mits", "mag_niet")
@@ -102,7 +102,7 @@ def settle(
             return _not_understood(assessor, u, assessment, part)
     if assessment.verdict not in (*SETTLED, "mag_mits") or not u.sharing:
         return assessment, None
-    if assessment.verdict == "mag_mits":  # only consent or age, and only when another value means "Nee"
+    if assessment.verdict == "mag_mits":  # only consent or age, and only when another value means mag_niet
         if not _about_consent(u):
             return assessment, None
         given = [*given, *(fact for fact in CANDIDATES if fact not in MITS_ASKED)]
@@ -142,7 +142,7 @@ def _about_consent(u: Understanding) -> bool:
 
 
 def _flips(outcomes: list[Outcome]) -> bool:
-    """A "Ja, mits" is only turned into a question when another value of the open fact means "Nee"."""
+    """A mag_mits is only turned into a question when another value of the open fact means mag_niet."""
     verdicts = {o.decision.verdict for o in outcomes}
     return "mag_niet" in verdicts and bool(verdicts & {"mag", "mag_mits"})
 
