@@ -391,6 +391,11 @@ CHAIN_JARGON: list[tuple[str, dict[str, Any]]] = [
      {"recipients": ["buitenlandse_autoriteit"]}),
     ("A journalist from a weekly called and asked our shelter for the phone number of a client.",
      {"sender": "opvang", "recipients": ["media"]}),
+    # a profession 'bij' an organisation: the organisation shares (its secrecy and tasks)
+    ("Ik werk als verpleegkundige bij de GGD. Mag ik de school iets laten weten?",
+     {"sender": "ggd", "recipients": ["school"]}),
+    ("Ik ben psychiater bij een ggz-instelling en wil de reclassering informeren.",
+     {"sender": "ggz"}),
     # consent said in everyday words
     ("Hij vindt het goed dat ik zijn verhaal aan de zedenrecherche doorgeef.", {"consent": "given"}),
     ("Ze heeft nee gezegd tegen een gesprek met de politie. Mag ik toch bellen?", {"consent": "refused"}),
