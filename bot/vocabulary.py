@@ -272,16 +272,11 @@ def _fuzzy_hits(text: Text, exact: list[Hit], table: dict[str, str]) -> list[Hit
 
 def _closest(word: str, table: dict[str, str]) -> str | None:
     for term, entry_id in table.items():
-        if _verb_of(word, term):
-            continue  # 'een jongen die wij begeleiden' names no 'begeleider'
-        if abs(len(term) - len(word)) <= 1 and within_one_edit(word, term):
+        # 'een jongen die wij begeleiden' names no 'begeleider': a verb in -en is no typo of a noun in -er
+        verb = word[:-1] == term[:-1] and word.endswith("en") and term.endswith("er")
+        if not verb and abs(len(term) - len(word)) <= 1 and within_one_edit(word, term):
             return entry_id
     return None
-
-
-def _verb_of(word: str, term: str) -> bool:
-    """'begeleiden' for 'begeleider', 'onderzoeken' for 'onderzoeker': the verb, not a typo of the noun."""
-    return len(word) == len(term) and word[:-1] == term[:-1] and word.endswith("en") and term.endswith("er")
 
 
 def within_one_edit(a: str, b: str) -> bool:
