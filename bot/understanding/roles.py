@@ -11,7 +11,7 @@ _MODAL = (
     r"(?:mag|mogen|kan|kunnen|moet|moeten|mocht|zou|zouden|wil|willen|heeft|hebben|is|zijn|gaat|"
     r"may|can|could|should|must|does|do|is|are|will|would|has|have)"
 )
-_JOB_ONLY = frozenset({"eigen_team", "arts", "hulpverlener"})  # roles that name a profession, not an organisation
+_JOB_ONLY = frozenset({"eigen_team", "arts", "hulpverlener"})  # a profession, not an organisation
 _QUALIFIER = (  # 'ik ben ambulant jeugdhulpverlener', 'als sociaal werker', 'wij zijn een kleine opvang'
     r"(?:\s+(?:ambulant|ambulante|zelfstandig|zelfstandige|vrijgevestigd|vrijgevestigde|gemeentelijk|gemeentelijke|"
     r"medisch|medische|maatschappelijk|maatschappelijke|sociaal|sociale|forensisch|forensische|ervaren|senior|"
@@ -154,7 +154,7 @@ def assign_roles(
             and not _REPORTED_TO.match(text.lower, hit.end)
         ):
             if sender_hit is not None and sender_hit.id in _JOB_ONLY:
-                sender_hit = hit  # 'teamleider bij een bank', 'psycholoog bij een ggz-instelling': the organisation
+                sender_hit = hit  # 'teamleider bij een bank', 'psycholoog bij een ggz-instelling'
             continue  # 'zorgcoördinator bij de gemeente', but not 'als arts bij Veilig Thuis melden'
         if recipients and recipients[-1].id in venues and _specified(text, recipients[-1], hit):
             recipients[-1] = hit  # 'het casusoverleg van het Zorg- en Veiligheidshuis': the more specific one
