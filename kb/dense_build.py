@@ -40,9 +40,8 @@ from kb.builds import (
     write_vectors,
 )
 from kb.embedding import Embedder
-from kb.errors import EmbedderMismatchError
 from kb.knowledge_base import BuildManifest
-from kb.local_kb import load_passages
+from kb.local_kb import check_embedder, load_passages
 from kb.settings import Settings
 
 PROGRESS_FILE = "dense-progress.json"
@@ -136,7 +135,7 @@ def complete_dense(
         pending = current_manifest(kb_dir)
         if pending is None or pending.dense_index == "complete":
             return None
-        _check_embedder(pending, embedder)
+        check_embedder(pending, embedder, "waits for vectors of")
         started = time.perf_counter()
         reporter = _Reporter(kb_dir, pending.build_id, progress)
         reporter.write()
@@ -175,12 +174,3 @@ def _write_complete(
     swap_current(kb_dir, build_id)
     prune(kb_dir, settings, keep={build_id, pending.build_id})
     return manifest
-
-
-def _check_embedder(manifest: BuildManifest, embedder: Embedder) -> None:
-    if (manifest.embedder, manifest.dimension) != (embedder.name, embedder.dimension):
-        raise EmbedderMismatchError(
-            f"build {manifest.build_id} waits for vectors of embedder '{manifest.embedder}' "
-            f"({manifest.dimension}-d), but the configured embedder is '{embedder.name}' "
-            f"({embedder.dimension}-d): set embedding.model back, or rebuild with `deelwijzer ingest --force`"
-        )

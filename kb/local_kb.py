@@ -40,14 +40,15 @@ def open_knowledge_base(settings: Settings, embedder: Embedder | None) -> LocalK
     build_dir = build_path(kb_dir, build_id)
     manifest = load_manifest(build_dir)
     if embedder is not None:
-        _check_embedder(manifest, embedder)
+        check_embedder(manifest, embedder)
     return LocalKnowledgeBase(settings, build_dir, manifest, embedder)
 
 
-def _check_embedder(manifest: BuildManifest, embedder: Embedder) -> None:
+def check_embedder(manifest: BuildManifest, embedder: Embedder, what: str = "was built with") -> None:
+    """EmbedderMismatchError when `manifest` was (or is to be) embedded by another model than `embedder`."""
     if (manifest.embedder, manifest.dimension) != (embedder.name, embedder.dimension):
         raise EmbedderMismatchError(
-            f"knowledge base {manifest.build_id} was built with embedder '{manifest.embedder}' "
+            f"knowledge base {manifest.build_id} {what} embedder '{manifest.embedder}' "
             f"({manifest.dimension}-d), but the configured embedder is '{embedder.name}' "
             f"({embedder.dimension}-d): "
             f"rebuild with `deelwijzer ingest --force`, or set embedding.model back to '{manifest.embedder}'"

@@ -24,7 +24,7 @@ from ruamel.yaml.error import YAMLError
 from bot.answer import Clarify, FactValue, UnderstoodFact
 from bot.engine import Engine
 from bot.fact_inputs import check_facts
-from bot.inputs import InputError
+from bot.inputs import InputError, check_chars
 from bot.training.readback import ReadBack, read_back
 from bot.training.scenarios import ModelAnswer
 from kb.errors import DeelwijzerError
@@ -63,12 +63,7 @@ def checked_casus(text: str, max_chars: int, field: str = "casus") -> str:
     casus = " ".join(text.split())
     if not casus:
         raise InputError("empty_casus", field, f"Veld '{field}' is leeg: schrijf de casus in eigen woorden.")
-    if len(casus) > max_chars:
-        raise InputError(
-            "casus_too_long", field,
-            f"Veld '{field}' heeft {len(casus)} tekens; het maximum is {max_chars}: maak de casus korter.",
-        )  # fmt: skip
-    return casus
+    return check_chars(casus, field, max_chars)
 
 
 def read_own(
