@@ -23,7 +23,9 @@ from kb.errors import KbError
 VOCABULARY_DIR = Path(kb.__file__).resolve().parent / "vocabulary"
 SLOTS = ("roles", "data", "purposes", "intents", "signals", "countries", "language")
 _SUFFIX = r"(?:en|e|s|n|es|er|ers|ed|d)?"
-_NEGATORS = {"niet", "geen", "nooit", "zonder", "not", "no", "never", "without", "non"}
+_NEGATORS = {
+    "niet", "geen", "nooit", "zonder", "niets", "niks", "not", "no", "never", "without", "non", "nothing",
+}  # fmt: skip
 #: words that may stand between a negation and what it negates: 'niet aan de politie', 'not about the police'
 _NEGATION_FILLERS = {
     "de", "het", "een", "aan", "met", "naar", "bij", "om", "over", "the", "a", "an", "to", "with", "about",

@@ -15,17 +15,27 @@ _MODAL_QUESTION = re.compile(  # 'Mag die rapportage naar de woningcorporatie?'
     r"(?:\w+\s+){1,3}(?:naar|to)\s"
 )
 _SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
+_PERSON = (
+    r"(?:meisje|meid|jongen|jongeman|jongedame|kind|dochter|zoon|jongere|minderjarige|tiener|puber|scholier|scholiere|"
+    r"student|studente|patient|patiente|client|cliente|slachtoffer|vrouw|man|moeder|vader|bewoner|bewoonster|"
+    r"asielzoeker|amv|werknemer|arbeidsmigrant|zus|zusje|broer|broertje|nicht|neef|dame|"
+    r"leerling|girl|boy|child|daughter|son|patient|client|victim|woman|man|pupil|student|teenager|teen|resident|"
+    r"worker|young woman|young man)"
+)
 _AGE = re.compile(
     r"(?<!\d)(\d{1,2})\s*(?:jaar|jr|jarige|jarig|years?\s+old|year\s+old|yo)(?!\w)"
     r"|(?:ze|zij|hij|die|het kind|she|he) (?:inmiddels |nu |al |net |bijna |pas )?(\d{1,2}) "
     r"(?:is|wordt|was)\b"
     r"|(?:is|wordt|werd|ben) (?:inmiddels |nu |al |net |bijna )?(\d{2})(?: geworden)?"
     r"(?!\d|\s+(?:keer|maal|dagen|weken|maanden|uur|euro|procent|minuten|jaar geleden)\b)"
-    r"|(?:meisje|meid|jongen|jongeman|jongedame|kind|dochter|zoon|jongere|minderjarige|tiener|puber|scholier|scholiere|"
-    r"student|studente|patient|patiente|client|cliente|slachtoffer|vrouw|man|moeder|vader|bewoner|bewoonster|"
-    r"asielzoeker|amv|werknemer|arbeidsmigrant|zus|zusje|broer|broertje|nicht|neef|dame|"
-    r"leerling|girl|boy|child|daughter|son|patient|client|victim|woman|man|pupil|student|teenager|teen|resident|"
-    r"worker|young woman|young man)\s+(?:van|of|aged)\s+(\d{1,2})(?!\d)"
+    rf"|{_PERSON}\s+(?:van|of|aged)\s+(?:ongeveer\s+|circa\s+|ca\s+|rond\s+|pakweg\s+|bijna\s+|net\s+|about\s+)?"
+    r"(\d{1,2})(?!\d)"
+)
+# 'een leerling (15)', 'Patiënte (31, Braziliaans)', 'cliënt (nu 18)', '(slachtoffer, nu 19)': read on
+# the text with its punctuation, since the brackets are what make the number an age
+_AGE_IN_BRACKETS = re.compile(
+    rf"\b{_PERSON}\s*\(\s*(?:nu\s+|inmiddels\s+|bijna\s+|ca\.?\s*|ongeveer\s+)?(\d{{1,2}})\s*(?:jaar|jr\.?|j\.?)?\s*[,;)]"
+    r"|\b(?:nu|inmiddels)\s+(\d{1,2})\s*(?:jaar\s*)?\)"
 )
 
 
@@ -35,7 +45,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     """The facts of one question on its own."""
     vocab = vocabulary or load_vocabulary()
     text, injection = strip_injection(Text.of(question), vocab)
-    signals = vocab.signals.find(text)
+    signals = vocab.signals.find(text, fuzzy=True)  # "jeugdossier", "bewusteloos" with a typo
     intents = _ids(vocab.intents.find(text), negated=None)  # 'wat mag ik niet delen?' asks too
     role_hits = vocab.roles.find(text, fuzzy=True)
     receiving = "receive" in intents and "share" not in intents
@@ -148,8 +158,11 @@ def _signal_facts(signals: list[Hit]) -> dict[str, object]:
         if not hit.negated and not (hit.id == "identifiers" and any(hit.overlaps(a) for a in anonymous))
     }
     situational = sorted(found - {"injection", "followup", "correction", "scope"})
-    urgent_hits = [hit for hit in signals if hit.id == "urgent"]
-    urgent = True if any(not h.negated for h in urgent_hits) else (False if urgent_hits else None)
+    # 'acuut gevaar is er niet': the negation comes after the words, so those words do not count as urgent
+    calm_hits = [hit for hit in signals if hit.id == "not_urgent"]
+    urgent_hits = [h for h in signals if h.id == "urgent" and not any(h.overlaps(c) for c in calm_hits)]
+    calm = bool(calm_hits)
+    urgent = True if any(not h.negated for h in urgent_hits) else (False if urgent_hits or calm else None)
     return {
         "urgent": urgent,
         "signals": situational,
@@ -191,7 +204,10 @@ _WITHOUT = re.compile(r"(?:zonder|without)\b")
 
 
 def _age_facts(text: Text, signals: list[Hit]) -> dict[str, object]:
-    ages = [int(next(g for g in groups if g)) for groups in _AGE.findall(text.lower)]
+    pairs = zip(text.original, text.lower, strict=True)
+    marked = "".join(low if low.isalnum() else char for char, low in pairs)  # lower case, punctuation kept
+    found = [*_AGE.findall(text.lower), *_AGE_IN_BRACKETS.findall(marked)]
+    ages = [int(next(g for g in groups if g)) for groups in found]
     minor_hits = [h for h in signals if h.id == "minor" and not _adult_age_follows(text, h)]
     minor_said = any(not h.negated for h in minor_hits)
     adult_said = any(h.id == "adult" and not h.negated for h in signals) or any(h.negated for h in minor_hits)

@@ -12,6 +12,8 @@ _MODAL = (
     r"may|can|could|should|must|does|do|is|are|will|would|has|have)"
 )
 _JOB_ONLY = frozenset({"eigen_team", "arts", "hulpverlener"})  # a profession, not an organisation
+# a job named by a role's word ('woonbegeleider' of the shelter) gives way to the organisation it is 'bij'
+_JOB_WORD = re.compile(r"(?:begeleider|medewerker|werker|coordinator|consulent|mentor|regisseur|coach)s?$")
 _QUALIFIER = (  # 'ik ben ambulant jeugdhulpverlener', 'als sociaal werker', 'wij zijn een kleine opvang'
     r"(?:\s+(?:ambulant|ambulante|zelfstandig|zelfstandige|vrijgevestigd|vrijgevestigde|gemeentelijk|gemeentelijke|"
     r"medisch|medische|maatschappelijk|maatschappelijke|sociaal|sociale|forensisch|forensische|ervaren|senior|"
@@ -51,6 +53,9 @@ _CONSENT_CUE = re.compile(  # 'toestemming van haar of de ouders': who consents,
     r"(?:toestemming|consent)\s+(?:van|from|of)\s+(?:\w+\s+(?:of|en|or|and)\s+)?"
     r"(?:" + _ARTICLE + r"\s+)?$"
 )
+_SENTENCE_END = re.compile(r"[.!?]\s*$")
+# 'wat er met haar familie gebeurt': what happens to someone, not a recipient
+_HAPPENS_CUE = re.compile(r"(?:^|\s)(?:wat|hoe)\s+(?:er\s+)?(?:\w+\s+)?met(?:\s+" + _ARTICLE + r")?\s*$")
 _FEARED_CUE = re.compile(  # 'bang dat het uitlekt naar haar familie': a feared leak, not a recipient
     r"(?:uitlekt|uitlekken|uitlekte|lekt|terechtkomt|terechtkomen|bekend wordt|leaks?|ends?\s+up)\s+"
     r"(?:naar|bij|to|with)(?:\s+" + _ARTICLE + r")?\s*$"
@@ -88,9 +93,9 @@ _APPOSITION = re.compile(
 _SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r")?\s*$")
 _OBJECT_CUE = re.compile(  # 'mag ik de politie', 'ik wil Veilig Thuis bellen', 'we gaan even de GI'
     r"(?:^|\s)(?:ik|wij|we|i|je|jij|u|you)"
-    r"(?:\s+(?:wil|wilde|ga|gaan|moet|moeten|zal|zou|zouden|kan|kunnen|mag|overweeg|want|will|would|should|"
-    r"need to)"
-    r"(?:\s+(?:graag|even|nog|eigenlijk|toch|liever|alsnog|meteen|direct|nu))?)?"
+    r"(?:\s+(?:wil|willen|wilde|wilden|ga|gaan|moet|moeten|zal|zullen|zou|zouden|kan|kunnen|mag|mogen|overweeg|"
+    r"overwegen|want|will|would|should|need to)"
+    r"(?:\s+(?:graag|even|nog|eigenlijk|toch|liever|alsnog|meteen|direct|nu|zelf|ook|dan|wel|snel))*)?"
     r"(?:\s+" + _ARTICLE + r")?\s*$"
 )
 _SUBJECT_CUE = re.compile(
@@ -104,6 +109,12 @@ _REQUESTER = re.compile(  # 'de jeugdbeschermer van de GI belt en vraagt'
     r"heeft\s+(?:[\w-]+\s+){0,2}(?:gebeld|gemaild|geappt|gevraagd|benaderd|verzocht|aangeschreven)|"
     r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?|calls?\s+(?:me|us)|called|phoned|e-?mailed|"
     r"contacted)(?!\w)"
+)
+_CALLER_CUE = re.compile(  # 'er belt iemand van de afdeling klantonderzoek van een bank'
+    r"(?:^|\s)(?:belt|belde|mailt|mailde|appt|appte|vraagt|vroeg|meldt zich|kwam)\s+"
+    r"(?:hier\s+|ons\s+|mij\s+|me\s+)?"
+    r"(?:iemand|een\s+medewerker|een\s+mevrouw|een\s+meneer|een\s+man|een\s+vrouw|een\s+collega)\s+"
+    r"(?:van|bij|namens|uit)\s+(?:[\w-]+\s+){0,4}$"
 )
 _JOINER = re.compile(  # 'het COA wil aanschuiven', 'mag de politie meekijken': it receives
     r"(?:\s+[\w-]+){0,4}?\s+(?:aanschuiven|aansluiten|meepraten|meedoen|meekijken|meelezen|deelnemen|"
@@ -153,7 +164,10 @@ def assign_roles(
             and hit.id not in venues
             and not _REPORTED_TO.match(text.lower, hit.end)
         ):
-            if sender_hit is not None and sender_hit.id in _JOB_ONLY:
+            job = sender_hit is not None and (
+                sender_hit.id in _JOB_ONLY or _JOB_WORD.search(sender_hit.text.lower()) is not None
+            )
+            if job:
                 sender_hit = hit  # 'teamleider bij een bank', 'psycholoog bij een ggz-instelling'
             continue  # 'zorgcoördinator bij de gemeente', but not 'als arts bij Veilig Thuis melden'
         if recipients and recipients[-1].id in venues and _specified(text, recipients[-1], hit):
@@ -178,9 +192,14 @@ def assign_roles(
     first_person = bool(_FIRST_PERSON.search(text.lower))
     loose.sort(key=lambda hit: hit.id in people)  # stable: organisations first, in the order named
     sender, receivers = _place_loose(
-        loose, sender_hit.id if sender_hit else "", [h.id for h in recipients], first_person, receiving
+        loose,
+        sender_hit.id if sender_hit else "",
+        [h.id for h in recipients],
+        first_person,
+        receiving,
+        people,
     )
-    requesters = {h.id for h in recipients if not receiving and _REQUESTER.match(text.lower, h.end)}
+    requesters = {h.id for h in recipients if not receiving and _requests(text, h)}
     if sender in requesters and not cued:
         sender = ""  # 'De inspecteurs vragen of ...': the requester receives; the sender is someone else
     giver = next((h for h in hits if not h.negated and _gives_me(text, h)), None)
@@ -224,16 +243,25 @@ def _attached(text: Text, previous: Hit | None, hit: Hit) -> bool:
     return previous is not None and _ATTACHED.fullmatch(text.lower[previous.end : hit.start]) is not None
 
 
+def _requests(text: Text, hit: Hit) -> bool:
+    """'de politie belt': the role asks. Not across a closing bracket: in 'bij ons (gemeente) belt iemand van
+    een bank' the one calling is someone else."""
+    asked = _REQUESTER.match(text.lower, hit.end)
+    return asked is not None and ")" not in text.original[hit.end : asked.end()]
+
+
 def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
-    if not receiving and _REQUESTER.match(text.lower, hit.end):
+    if not receiving and _requests(text, hit):
         return "recipient"  # 'De ambassade van X heeft de gemeente gemaild: ...' is no speaker label
     if _SPEAKER_PREFIX.fullmatch(text.lower[: hit.start]) and _SPEAKER_LABEL.match(text.original, hit.end):
         # 'Wmo-consulent: een moeder ...'; 'Slachtofferhulp: mogen wij van het OM ... krijgen' (receiving)
         return "recipient" if receiving else "sender"
     if _APPOSITION.search(text.original[: hit.start]):
         return "sender"  # 'Wij (gemeente, team ondermijning) ...', 'Ik, zorgcoördinator, ...'
-    role = _cue(text.lower[: hit.start], receiving, venue)
-    if not receiving and _REQUESTER.match(text.lower, hit.end):
+    # a cue does not reach over a sentence end: 'we treffen een meisje aan. Ouders onbekend'
+    new_sentence = _SENTENCE_END.search(text.original[: hit.start]) is not None
+    role = "" if new_sentence else _cue(text.lower[: hit.start], receiving, venue)
+    if not receiving and _requests(text, hit):
         return "recipient"  # 'de politie wil van ons weten ...': the one asking receives
     explicit = _SENDER_CUE.search(text.lower[: hit.start]) is not None  # 'als casusregisseur meedoen'
     if not receiving and not explicit and _JOINER.match(text.lower, hit.end):
@@ -242,9 +270,12 @@ def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
 
 
 def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
+    if not receiving and _CALLER_CUE.search(prefix):
+        return "recipient"  # 'er belt iemand van een bank': the caller's organisation asks, so it receives
     if (
         _PARTNER_CUE.search(prefix)
         or _FEARED_CUE.search(prefix)
+        or _HAPPENS_CUE.search(prefix)
         or _CONSENT_CUE.search(prefix)
         or _ATTENDS_CUE.search(prefix)
     ):
@@ -265,15 +296,22 @@ def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
 
 
 def _place_loose(
-    loose: list[Hit], sender: str, recipients: list[str], first_person: bool, receiving: bool
+    loose: list[Hit],
+    sender: str,
+    recipients: list[str],
+    first_person: bool,
+    receiving: bool,
+    people: frozenset[str] = frozenset(),
 ) -> tuple[str, list[str]]:
     """Roles without a cue fill an empty side (first the recipient when someone says 'ik'); once both sides
-    are known, further roles are only part of the story ('een meisje dat niet op school komt')."""
+    are known, further roles are only part of the story ('een meisje dat niet op school komt'). The sender's
+    own kind named again ('docent: ... in de docenten-app zodat de collega's ...') comes after other roles."""
+    loose = sorted(loose, key=lambda hit: bool(sender) and hit.id == sender)  # stable
     for hit in loose:
         if receiving:
             sender, recipients = (sender, [*recipients, hit.id]) if sender else (hit.id, recipients)
         elif not recipients and (sender or first_person):
             recipients = [hit.id]
-        elif not sender:
-            sender = hit.id
+        elif not sender and not (first_person and hit.id in people):
+            sender = hit.id  # 'ouders onbekend ... we willen' does not make the parents the speaker
     return sender, recipients
