@@ -170,6 +170,8 @@ def _placeholder_values(
         "sender": labels([u.sender] if u.sender else [], "roles"),
         "recipient": labels(u.recipients, "roles"),
         "data": labels(u.data, "data"),
+        # the art. 9 texts name only the special categories ('seksueel gedrag', not 'naam en adres')
+        "special_data": labels([d for d in u.data if vocab.data.attrs(d).get("special")] or u.data, "data"),
         "purpose": labels(u.purposes, "purposes"),
         "country": labels([u.country] if u.country else [], "countries"),
     }
