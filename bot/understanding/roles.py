@@ -80,8 +80,9 @@ _MODAL_BEFORE = re.compile(
 _TO_ME_AFTER = re.compile(
     r"\s+(?:(?:die|dat|dit|deze|het|those|that|it)\s+)?(?:aan\s+|to\s+)?(?:mij|me|ons|us)\s+(?!\w+\s+(?:vragen|asks?)\b)"
 )
-_WANT_FROM = re.compile(
-    r"(?:^|\s)(?:wil|willen|wilde|wilden|zou|zouden)\s+(?:ik|wij|we)\s+(?:graag\s+)?(?:\w+\s+)?(?:van|bij)"
+_WANT_FROM = re.compile(  # 'wil ik van de aanbieder', 'wil ik het behandeldossier van de GGZ erbij'
+    r"(?:^|\s)(?:wil|willen|wilde|wilden|zou|zouden)\s+(?:ik|wij|we)\s+(?:graag\s+)?"
+    r"(?:\w+\s+|(?:het|de|een|alle|haar|zijn|hun)\s+[\w-]+\s+)?(?:van|bij)"
     r"(?:\s+" + _ARTICLE + r")?\s*$"
 )
 _SPEAKER_PREFIX = re.compile(r"\s*(?:[\w-]+\s+){0,4}")  # 'Compliance officer bij een bank: ...'
