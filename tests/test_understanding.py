@@ -540,6 +540,12 @@ ROLE_READINGS = [
     ("We troffen een jongen van ongeveer 11 aan. Ouders onbekend. We willen de Raad voor de "
      "Kinderbescherming inschakelen.", {"sender": "", "recipients": ["raad_kinderbescherming"], "age": 11}),
     ("Onze jeugdhulporganisatie wil oude dossiers vernietigen. Mag dat?", {"sender": "jeugdhulp"}),
+    # 'niet' before the party denies the act; the one who gives an opinion is no party
+    ("Ik ben wijkagent. Mijn leidinggevende vindt dat we hem niet bij de GGD mogen melden. Klopt dat?",
+     {"sender": "politie", "recipients": ["ggd"]}),
+    ("Ik wil het niet aan de politie geven maar aan Veilig Thuis.", {"recipients": ["veilig_thuis"]}),
+    # 'zat 2 jaar bij ons' is a stretch of time, not her age
+    ("Cliënte is nu 16 en woonde 3 jaar bij ons. Mag ik haar dossier sturen?", {"age": 16, "minor": True}),
 ]  # fmt: skip
 
 

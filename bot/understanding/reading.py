@@ -4,10 +4,11 @@ roles.py)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.parameters import age_years
 from bot.understanding.facts import SHARING, Consent, Understanding
-from bot.understanding.roles import assign_roles
+from bot.understanding.roles import act_negated, assign_roles
 from bot.vocabulary import Hit, Text, Vocabulary, country_facts, detect_language, load_vocabulary
 
 _MODAL_QUESTION = re.compile(  # 'Mag die rapportage naar de woningcorporatie?'
@@ -47,7 +48,8 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     text, injection = strip_injection(Text.of(question), vocab)
     signals = vocab.signals.find(text, fuzzy=True)  # "jeugdossier", "bewusteloos" with a typo
     intents = _ids(vocab.intents.find(text), negated=None)  # 'wat mag ik niet delen?' asks too
-    role_hits = vocab.roles.find(text, fuzzy=True)
+    found_roles = vocab.roles.find(text, fuzzy=True)
+    role_hits = [replace(hit, negated=False) if act_negated(text, hit) else hit for hit in found_roles]
     receiving = "receive" in intents and "share" not in intents
     venues = frozenset(r for r, e in vocab.roles.entries.items() if e.attrs.get("venue"))
     sources = [h for h in signals if vocab.signals.attrs(h.id).get("source_of_knowledge")]
@@ -200,13 +202,33 @@ def _adult_age_follows(text: Text, hit: Hit) -> bool:
     return aged is not None and int(aged.group(1)) >= age_years("meerderjarig")
 
 
+# 'zat 2 jaar bij ons', 'al 3 jaar', '2 jaar geleden': a stretch of time, not an age
+_DURATION_BEFORE = re.compile(
+    r"(?:^|\s)(?:zat|zit|woonde|woont|werkte|werkt|al|sinds|ruim|na|over|afgelopen|laatste|binnen|tot|elke|iedere|per|"
+    r"om|voor|gedurende|bijna|nog|pas|for|over|after|within|since|last|past)\s+$"
+)
+_DURATION_AFTER = re.compile(
+    r"\s*(?:jaar|jr|years?)\s+(?:lang|geleden|later|terug|bij|in|op|na|gewerkt|gewoond|gezeten|samen|de|het|een|"
+    r"ago|later|long|with|in|at|for)\b"
+)
+
+
+def _duration(lower: str, match: re.Match[str]) -> bool:
+    """A number with 'jaar' that measures time rather than someone's age."""
+    if match.group(1) is None:
+        return False  # only the plain 'N jaar' form can be a duration
+    number_end = match.start(1) + len(match.group(1))
+    return bool(_DURATION_BEFORE.search(lower[: match.start()]) or _DURATION_AFTER.match(lower, number_end))
+
+
 _WITHOUT = re.compile(r"(?:zonder|without)\b")
 
 
 def _age_facts(text: Text, signals: list[Hit]) -> dict[str, object]:
     pairs = zip(text.original, text.lower, strict=True)
     marked = "".join(low if low.isalnum() else char for char, low in pairs)  # lower case, punctuation kept
-    found = [*_AGE.findall(text.lower), *_AGE_IN_BRACKETS.findall(marked)]
+    found = [m.groups() for m in _AGE.finditer(text.lower) if not _duration(text.lower, m)]
+    found += _AGE_IN_BRACKETS.findall(marked)
     ages = [int(next(g for g in groups if g)) for groups in found]
     minor_hits = [h for h in signals if h.id == "minor" and not _adult_age_follows(text, h)]
     minor_said = any(not h.negated for h in minor_hits)

@@ -135,6 +135,27 @@ _POSSESSIVE = re.compile(r"(?:^|\s)(?<!\bop )(?<!\bon )(?:onze|ons|our)\s*$")  #
 _FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w)")
 
 
+# 'dat we haar niet bij CoMensha mogen aanmelden': 'niet' denies the act, not the party; a contrast
+# ('niet aan de politie maar aan Veilig Thuis') or 'geen'/'zonder' does deny the party
+_ACT_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:mag|mogen|mocht|mochten|kan|kunnen|kon|konden|moet|moeten|moest|zou|zouden|wil|"
+    r"willen|durf|durven|[\w-]+en)\b"
+)
+_CONTRAST_AFTER = re.compile(r"[^.?!]{0,40}\b(?:maar|wel|but|rather)\b")
+
+
+def act_negated(text: Text, hit: Hit) -> bool:
+    """A role after 'niet' that a verb follows, with no contrast: the act is denied, the role is a party."""
+    negators = ("niet", "not", "geen", "zonder", "no", "without")
+    negator = next((w for w in reversed(text.words_before(hit.start, 4)) if w in negators), "")
+    return (
+        hit.negated
+        and negator in ("niet", "not")
+        and _ACT_AFTER.match(text.lower, hit.end) is not None
+        and _CONTRAST_AFTER.match(text.lower, hit.end) is None
+    )
+
+
 def assign_roles(
     text: Text,
     hits: list[Hit],
