@@ -554,3 +554,10 @@ def test_roles_in_everyday_wording(question: str, expected: dict[str, Any]) -> N
     found = read_question(question)
     for name, value in expected.items():
         assert getattr(found, name) == value, (name, getattr(found, name))
+
+
+def test_what_the_asker_does_not_know_is_no_fact() -> None:
+    doubted = read_question("Of hij haar oom is of een huisgenoot, weet ik niet. Mag ik Veilig Thuis bellen?")
+    assert "domestic_circle" not in doubted.signals
+    said = read_question("Haar oom, bij wie ze inwoont, dwingt haar. Mag ik Veilig Thuis bellen?")
+    assert "domestic_circle" in said.signals

@@ -47,6 +47,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     vocab = vocabulary or load_vocabulary()
     text, injection = strip_injection(Text.of(question), vocab)
     signals = vocab.signals.find(text, fuzzy=True)  # "jeugdossier", "bewusteloos" with a typo
+    signals = _without_doubted(signals, vocab)
     intents = _ids(vocab.intents.find(text), negated=None)  # 'wat mag ik niet delen?' asks too
     found_roles = vocab.roles.find(text, fuzzy=True)
     role_hits = [replace(hit, negated=False) if act_negated(text, hit) else hit for hit in found_roles]
@@ -149,6 +150,13 @@ def strip_injection(text: Text, vocab: Vocabulary) -> tuple[Text, bool]:
         elif inside:
             spans.append((sentence.start(), sentence.end()))
     return text.blank(spans), True
+
+
+def _without_doubted(signals: list[Hit], vocab: Vocabulary) -> list[Hit]:
+    """'Of hij familie is of iemand bij wie ze woont, weet ik niet': signals inside what the asker does not
+    know are no facts."""
+    doubts = [hit for hit in signals if vocab.signals.attrs(hit.id).get("doubt")]
+    return [h for h in signals if h in doubts or not any(h.overlaps(d) for d in doubts)]
 
 
 def _signal_facts(signals: list[Hit]) -> dict[str, object]:
