@@ -89,6 +89,9 @@ def _progress(total: int) -> Callable[[CaseResult], None]:
     return report
 
 
+DEFAULT_OUT = Path("evals/out")  # where the README's `eval cases --json` and friends write
+
+
 def _mark(ok: bool | None) -> str:
     return "" if ok is None else ("[green]✓[/green]" if ok else "[red]✗[/red]")
 
@@ -202,7 +205,12 @@ def report(
         Path | None, typer.Option("--covenants-json", help="JSON of `eval covenants --json`.")
     ] = None,
 ) -> None:
-    """Write a Markdown report with tables and PNG plots."""
+    """Write a Markdown report with tables and PNG plots (without options: the runs in evals/out/)."""
+    if not (cases_json or retrieval_json or covenants_json):
+        names = ("cases.json", "retrieval.json", "covenants.json")
+        cases_json, retrieval_json, covenants_json = (
+            DEFAULT_OUT / name if (DEFAULT_OUT / name).is_file() else None for name in names
+        )
     with _exit_codes():
         run = load_run(cases_json) if cases_json else None
         found = load_retrieval(retrieval_json) if retrieval_json else None

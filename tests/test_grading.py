@@ -217,7 +217,9 @@ def test_load_run_names_the_file(tmp_path: Path) -> None:
 # --- the report and the command line ----------------------------------------------------------------------
 
 
-def test_report_and_cli_from_a_saved_run(kb: LocalKnowledgeBase, tmp_path: Path) -> None:
+def test_report_and_cli_from_a_saved_run(
+    kb: LocalKnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from typer.testing import CliRunner
 
     from evals.eval_cli import app
@@ -239,6 +241,14 @@ def test_report_and_cli_from_a_saved_run(kb: LocalKnowledgeBase, tmp_path: Path)
     assert row_b in markdown
     for png in ("steps.png", "confusion.png", "latency.png"):
         assert (tmp_path / "report" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # without options the report takes the runs the README's commands write to evals/out/
+    (tmp_path / "evals" / "out").mkdir(parents=True)
+    save_run(run, tmp_path / "evals" / "out" / "cases.json")
+    monkeypatch.chdir(tmp_path)
+    plain = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "plain")])
+    assert plain.exit_code == 0, plain.output
+    plain_report = (tmp_path / "plain" / "report.md").read_text(encoding="utf-8")
+    assert "| verdict accuracy | 66.7% of 3 graded |" in plain_report
 
 
 def test_cli_refuses_a_bad_case_file_with_exit_code_2(tmp_path: Path) -> None:
