@@ -196,7 +196,66 @@ CASES: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("question", "expected"), CASES, ids=[q[:50] for q, _ in CASES])
+# Ages in brackets, refusals in everyday words, danger denied after the words (own wording)
+BASIC_FACTS = [
+    ("Ik begeleid een jongen (17) die voor een dealer koeriert. Mag ik de wijkagent bellen?",
+     {"age": 17, "minor": True}),
+    ("Cliënte (24, Roemeens) werkt in een bar. Mag ik haar werkgever iets vragen?",
+     {"age": 24, "minor": False}),
+    ("Het gaat om een oud-cliënte (slachtoffer van een loverboy, inmiddels 20).",
+     {"age": 20, "minor": False}),
+    ("Het gaat om een oud-cliënte (slachtoffer, nu 19). Mag ik de politie bellen?",
+     {"age": 19, "minor": False}),
+    ("Er waren 3 cliënten (2) bij het gesprek. Mag ik de namen delen?", {"age": None}),
+    ("Hij wil absoluut geen politie erbij. Mag ik toch de recherche bellen?", {"consent": "refused"}),
+    ("Ze heeft gezegd dat ze niet aangemeld wil worden. Mag de opvang haar toch aanmelden?",
+     {"consent": "refused"}),
+    ("De ouders zijn er fel tegen. Mag ik school toch informeren?", {"consent": "refused"}),
+    ("De bewoner is flauwgevallen en reageert niet. Mag ik het ambulancepersoneel over zijn medicatie "
+     "vertellen?", {"consent": "impossible", "urgent": True}),
+    ("Onze pupil is al twee dagen weg en de voogd kan ik niet bereiken. Mag ik haar foto aan de politie "
+     "geven?", {"consent": "impossible", "urgent": True}),
+    ("Direct gevaar is er volgens de cliënt zelf niet. Mag ik de politie toch bellen?", {"urgent": False}),
+    ("Het is niet acuut, maar mag ik de huisarts informeren?", {"urgent": False}),
+    ("Hij smeekte me niets aan zijn werkgever te vertellen. Mag ik de inspectie bellen?",
+     {"consent": "refused"}),
+    ("Cliënte weet hier niks van. Mag ik haar dossier naar de nieuwe opvang sturen?",
+     {"consent": "refused"}),
+    ("Ze heeft vorige week getekend dat ze dat goed vindt. Mag ik het verslag sturen?",
+     {"consent": "given"}),
+]  # fmt: skip
+
+
+# Who sends and receives: own wording, not from case files
+ROLE_READINGS = [
+    # the caller's organisation asks, so it receives; the speaker's organisation in brackets does not 'bellen'
+    ("Bij ons (Wmo-loket gemeente) belde een medewerker van een bank over een klant. Mag ik bevestigen "
+     "dat hij bij ons bekend is?", {"sender": "gemeente", "recipients": ["bank"]}),
+    # the speaker's own kind named again comes after the colleagues
+    ("Leraar hier: mag ik het in de groepsapp van de docenten zetten zodat collega's opletten?",
+     {"sender": "school", "recipients": ["eigen_team"], "intents": ["share"]}),
+    # 'wat er met haar familie gebeurt' is the story; 'wij willen de politie' is the recipient
+    ("Ze is bang voor wat er met haar familie gebeurt. Wij willen de politie toch inlichten. Mag dat?",
+     {"recipients": ["politie"]}),
+    # a job 'bij' an organisation: the organisation shares
+    ("Ik ben woonbegeleider bij het COA. Mag ik de voogd mailen?", {"sender": "coa"}),
+    # a cue does not reach over a sentence end; parents named in the story are not the speaker
+    ("We troffen een jongen van ongeveer 11 aan. Ouders onbekend. We willen de Raad voor de "
+     "Kinderbescherming inschakelen.", {"sender": "", "recipients": ["raad_kinderbescherming"], "age": 11}),
+    ("Onze jeugdhulporganisatie wil oude dossiers vernietigen. Mag dat?", {"sender": "jeugdhulp"}),
+    # 'niet' before the party denies the act; the one who gives an opinion is no party
+    ("Ik ben wijkagent. Mijn leidinggevende vindt dat we hem niet bij de GGD mogen melden. Klopt dat?",
+     {"sender": "politie", "recipients": ["ggd"]}),
+    ("Ik wil het niet aan de politie geven maar aan Veilig Thuis.", {"recipients": ["veilig_thuis"]}),
+    # 'zat 2 jaar bij ons' is a stretch of time, not her age
+    ("Cliënte is nu 16 en woonde 3 jaar bij ons. Mag ik haar dossier sturen?", {"age": 16, "minor": True}),
+]  # fmt: skip
+
+
+SLOT_CASES = [*CASES, *BASIC_FACTS, *ROLE_READINGS]
+
+
+@pytest.mark.parametrize(("question", "expected"), SLOT_CASES, ids=[q[:50] for q, _ in SLOT_CASES])
 def test_question_slots(question: str, expected: dict[str, Any]) -> None:
     understood = read_question(question)
     actual = {name: _slot(understood, name) for name in expected}
@@ -484,76 +543,6 @@ def test_registering_someone_with_a_registry_is_sharing_with_it() -> None:
     assert "comensha" in found.recipients and "share" in found.intents
     kept = read_question("Mag ik de naam van de cliënte in ons systeem registreren?")
     assert "share" not in kept.intents
-
-
-# Ages in brackets, refusals in everyday words, danger denied after the words (own wording)
-BASIC_FACTS = [
-    ("Ik begeleid een jongen (17) die voor een dealer koeriert. Mag ik de wijkagent bellen?",
-     {"age": 17, "minor": True}),
-    ("Cliënte (24, Roemeens) werkt in een bar. Mag ik haar werkgever iets vragen?",
-     {"age": 24, "minor": False}),
-    ("Het gaat om een oud-cliënte (slachtoffer van een loverboy, inmiddels 20).",
-     {"age": 20, "minor": False}),
-    ("Het gaat om een oud-cliënte (slachtoffer, nu 19). Mag ik de politie bellen?",
-     {"age": 19, "minor": False}),
-    ("Er waren 3 cliënten (2) bij het gesprek. Mag ik de namen delen?", {"age": None}),
-    ("Hij wil absoluut geen politie erbij. Mag ik toch de recherche bellen?", {"consent": "refused"}),
-    ("Ze heeft gezegd dat ze niet aangemeld wil worden. Mag de opvang haar toch aanmelden?",
-     {"consent": "refused"}),
-    ("De ouders zijn er fel tegen. Mag ik school toch informeren?", {"consent": "refused"}),
-    ("De bewoner is flauwgevallen en reageert niet. Mag ik het ambulancepersoneel over zijn medicatie "
-     "vertellen?", {"consent": "impossible", "urgent": True}),
-    ("Onze pupil is al twee dagen weg en de voogd kan ik niet bereiken. Mag ik haar foto aan de politie "
-     "geven?", {"consent": "impossible", "urgent": True}),
-    ("Direct gevaar is er volgens de cliënt zelf niet. Mag ik de politie toch bellen?", {"urgent": False}),
-    ("Het is niet acuut, maar mag ik de huisarts informeren?", {"urgent": False}),
-    ("Hij smeekte me niets aan zijn werkgever te vertellen. Mag ik de inspectie bellen?",
-     {"consent": "refused"}),
-    ("Cliënte weet hier niks van. Mag ik haar dossier naar de nieuwe opvang sturen?",
-     {"consent": "refused"}),
-    ("Ze heeft vorige week getekend dat ze dat goed vindt. Mag ik het verslag sturen?",
-     {"consent": "given"}),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("question", "expected"), BASIC_FACTS, ids=[q[:50] for q, _ in BASIC_FACTS])
-def test_basic_facts_in_everyday_wording(question: str, expected: dict[str, Any]) -> None:
-    found = read_question(question)
-    for name, value in expected.items():
-        assert getattr(found, name) == value, (name, getattr(found, name))
-
-
-# Who sends and receives: own wording, not from case files
-ROLE_READINGS = [
-    # the caller's organisation asks, so it receives; the speaker's organisation in brackets does not 'bellen'
-    ("Bij ons (Wmo-loket gemeente) belde een medewerker van een bank over een klant. Mag ik bevestigen "
-     "dat hij bij ons bekend is?", {"sender": "gemeente", "recipients": ["bank"]}),
-    # the speaker's own kind named again comes after the colleagues
-    ("Leraar hier: mag ik het in de groepsapp van de docenten zetten zodat collega's opletten?",
-     {"sender": "school", "recipients": ["eigen_team"], "intents": ["share"]}),
-    # 'wat er met haar familie gebeurt' is the story; 'wij willen de politie' is the recipient
-    ("Ze is bang voor wat er met haar familie gebeurt. Wij willen de politie toch inlichten. Mag dat?",
-     {"recipients": ["politie"]}),
-    # a job 'bij' an organisation: the organisation shares
-    ("Ik ben woonbegeleider bij het COA. Mag ik de voogd mailen?", {"sender": "coa"}),
-    # a cue does not reach over a sentence end; parents named in the story are not the speaker
-    ("We troffen een jongen van ongeveer 11 aan. Ouders onbekend. We willen de Raad voor de "
-     "Kinderbescherming inschakelen.", {"sender": "", "recipients": ["raad_kinderbescherming"], "age": 11}),
-    ("Onze jeugdhulporganisatie wil oude dossiers vernietigen. Mag dat?", {"sender": "jeugdhulp"}),
-    # 'niet' before the party denies the act; the one who gives an opinion is no party
-    ("Ik ben wijkagent. Mijn leidinggevende vindt dat we hem niet bij de GGD mogen melden. Klopt dat?",
-     {"sender": "politie", "recipients": ["ggd"]}),
-    ("Ik wil het niet aan de politie geven maar aan Veilig Thuis.", {"recipients": ["veilig_thuis"]}),
-    # 'zat 2 jaar bij ons' is a stretch of time, not her age
-    ("Cliënte is nu 16 en woonde 3 jaar bij ons. Mag ik haar dossier sturen?", {"age": 16, "minor": True}),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("question", "expected"), ROLE_READINGS, ids=[q[:50] for q, _ in ROLE_READINGS])
-def test_roles_in_everyday_wording(question: str, expected: dict[str, Any]) -> None:
-    found = read_question(question)
-    for name, value in expected.items():
-        assert getattr(found, name) == value, (name, getattr(found, name))
 
 
 def test_what_the_asker_does_not_know_is_no_fact() -> None:
