@@ -350,6 +350,12 @@ def test_english_question_gets_english_texts(assessor: Assessor) -> None:
     assert {"AVG art. 9 lid 1", "Wmo 2015 art. 5.3.3 lid 1"} <= set(result.keys)
 
 
+def test_the_art9_texts_name_only_the_special_categories(assessor: Assessor) -> None:
+    result = assessor.assess("Docent: mag ik haar naam en dat ze escortwerk doet in de docenten-app zetten?")
+    assert result.verdict == "mag_niet"
+    assert "seksueel gedrag" in result.summary and "naam en adres" not in result.summary
+
+
 def test_record_names_the_facts_of_the_question(assessor: Assessor) -> None:
     result = assessor.assess(
         "Mag de gemeente het adres van een slachtoffer delen met de politie voor opsporing?"
