@@ -249,6 +249,7 @@ ROLE_READINGS = [
     ("Ik wil het niet aan de politie geven maar aan Veilig Thuis.", {"recipients": ["veilig_thuis"]}),
     # 'zat 2 jaar bij ons' is a stretch of time, not her age
     ("Cliënte is nu 16 en woonde 3 jaar bij ons. Mag ik haar dossier sturen?", {"age": 16, "minor": True}),
+    ("Ze is pas 15 jaar. Mag ik de school bellen?", {"age": 15, "minor": True}),  # 'pas 15 jaar' is an age
 ]  # fmt: skip
 
 

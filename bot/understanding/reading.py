@@ -211,13 +211,13 @@ def _adult_age_follows(text: Text, hit: Hit) -> bool:
 
 
 # 'zat 2 jaar bij ons', 'al 3 jaar', '2 jaar geleden': a stretch of time, not an age
-_DURATION_BEFORE = re.compile(
+_DURATION_BEFORE = re.compile(  # not 'pas' or 'nog': 'ze is pas 15 jaar' is an age
     r"(?:^|\s)(?:zat|zit|woonde|woont|werkte|werkt|al|sinds|ruim|na|over|afgelopen|laatste|binnen|tot|elke|iedere|per|"
-    r"om|voor|gedurende|bijna|nog|pas|for|over|after|within|since|last|past)\s+$"
+    r"om|voor|gedurende|for|after|within|since|last|past)\s+$"
 )
 _DURATION_AFTER = re.compile(
     r"\s*(?:jaar|jr|years?)\s+(?:lang|geleden|later|terug|bij|in|op|na|gewerkt|gewoond|gezeten|samen|de|het|een|"
-    r"ago|later|long|with|in|at|for)\b"
+    r"ago|long|with|at|for)\b"
 )
 
 
