@@ -25,7 +25,7 @@ from ingest.errors import NotASourceFile
 from ingest.readers.catalog import all_readers, preference
 from kb.builds import PASSAGES_FILE, BuildResult, build_path, current_manifest, write_build
 from kb.dense_build import complete_dense
-from kb.embedding import Embedder
+from kb.embedding import Embedder, preload
 from kb.injection import flagged_passages
 from kb.knowledge_base import BuildManifest, DocumentRecord
 from kb.local_kb import load_passages
@@ -84,7 +84,9 @@ def ingest_folder(
         for folder in (corpus_dir, GUIDANCE_DIR, uploads_dir(settings)):
             if folder.is_dir():
                 for item in scan_folder(folder, readers, settings.ingest.max_file_bytes):
-                    _collect(item, collected, previous, load_registry())
+                    parsed = _collect(item, collected, previous, load_registry())
+                    if parsed is not None and not defer_dense:  # the model loads while the rest is read
+                        preload(embedder, [p.embedding_text() for p in parsed.passages if p.status == "goed"])
         return _build(settings, embedder, collected, readers_names(readers), force, progress, defer_dense)
 
 
@@ -178,10 +180,12 @@ def _collect(
     previous: _Previous,
     registry: Registry,
     strict: bool = False,
-) -> None:
+) -> Document | None:
+    """Add the document of `item` to `collected`, reused from the build in service when its file did not
+    change; returns it when it was read anew."""
     if isinstance(item, Ignored):
         collected.report_ignored.append(item)
-        return
+        return None
     digest = file_sha256(item.path)
     document = previous.reuse(digest, item.reader.name, item.path)
     if document is None:
@@ -191,12 +195,14 @@ def _collect(
             if strict:
                 raise
             collected.report_skipped.append(skipped)
-            return
+            return None
         collected.parsed += 1
         collected.flagged += [(p.key, signals) for p, signals in flagged_passages(document.passages)]
-    else:
-        collected.reused += 1
+        _add(collected, document, digest)
+        return document
+    collected.reused += 1
     _add(collected, document, digest)
+    return None
 
 
 def _add(collected: _Collected, document: Document, digest: str) -> None:
