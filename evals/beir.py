@@ -11,6 +11,15 @@ knowledge base. Its corpus is the knowledge base itself and is never committed: 
 which builds the knowledge base in a temporary data dir (the embedding cache is shared, see --cache-folder)
 and copies the committed queries and qrels beside the corpus. `--write-queries` regenerates those two files
 from the cases and the knowledge base.
+
+The statute QA sets (evals/beir/statute-qa-dev, statute-qa-test) hold questions.yaml: Dutch questions, each
+answered by one article (rarely two or three), written blind from the corpus texts by helpers who saw neither
+the search code nor each other's set. They are judged per article (`--level article`):
+
+    python -m evals.beir --corpus ../shared/corpus --out evals/out/statute-qa-test --set statute-qa-test
+    deelwijzer eval retrieval --beir evals/out/statute-qa-test --level article
+
+Search is tuned on the gold cases' set and statute-qa-dev only; statute-qa-test is the held-out measure.
 """
 
 from __future__ import annotations
@@ -23,13 +32,14 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from bot.vocabulary import detect_language
 from evals.case_files import Case, load_cases
-from kb.citations import parse_key
+from kb.citations import article_level, parse_key
 from kb.errors import CitationKeyError, DeelwijzerError
 from kb.knowledge_base import KnowledgeBase
 from kb.passages import Passage
@@ -39,6 +49,7 @@ CASES_DIR = Path(__file__).resolve().parent / "cases"
 CORPUS_FILE = "corpus.jsonl"
 QUERIES_FILE = "queries.jsonl"
 QRELS_FILE = Path("qrels") / "test.tsv"
+STATUTE_QUESTIONS = "questions.yaml"
 #: metadata key of a corpus document that carries a whole Passage (the project's own set)
 PASSAGE_METADATA = "passage"
 
@@ -61,12 +72,29 @@ class BeirDoc(BaseModel):
         return f"{self.title}\n{self.text}" if self.title else self.text
 
 
+Level = Literal["passage", "article"]
+LEVELS: tuple[Level, ...] = ("passage", "article")
+
+
 @dataclass
 class BeirSet:
+    """A BEIR set. At level 'article' the qrels judge articles ('AVG art. 6|nl'), not corpus documents: a
+    system's ranking of passages counts each article once, at the rank of its best passage, which is how a
+    statute question-answering set is scored (the answer is an article; which lid is found first does not
+    matter). The corpus stays the knowledge base's passages, so the systems search what production
+    searches."""
+
     name: str
     corpus: dict[str, BeirDoc]
     queries: dict[str, str]
     qrels: dict[str, dict[str, int]] = field(default_factory=dict)
+    level: Level = "passage"
+
+    def unit_of(self) -> dict[str, str]:
+        """Corpus id -> the id the qrels judge: itself, or at level 'article' its article id."""
+        if self.level == "passage":
+            return {doc_id: doc_id for doc_id in self.corpus}
+        return {doc_id: article_id(doc) for doc_id, doc in self.corpus.items()}
 
     def judged_queries(self) -> dict[str, str]:
         """The queries that have at least one relevant document (the ones that are scored)."""
@@ -76,7 +104,7 @@ class BeirSet:
 # --- read -----------------------------------------------------------------------------------------------
 
 
-def load_beir(folder: Path) -> BeirSet:
+def load_beir(folder: Path, level: Level = "passage") -> BeirSet:
     """A BEIR folder; BeirError names the missing file or the bad line."""
     for name in (CORPUS_FILE, QUERIES_FILE, str(QRELS_FILE)):
         if not (folder / name).is_file():
@@ -88,8 +116,9 @@ def load_beir(folder: Path) -> BeirSet:
     corpus = {doc.id: doc for doc in read_corpus(folder / CORPUS_FILE)}
     queries = read_queries(folder / QUERIES_FILE)
     qrels = read_qrels(folder / QRELS_FILE)
-    _check_qrels(qrels, queries, corpus, folder / QRELS_FILE)
-    return BeirSet(name=folder.name, corpus=corpus, queries=queries, qrels=qrels)
+    beir = BeirSet(name=folder.name, corpus=corpus, queries=queries, qrels=qrels, level=level)
+    _check_qrels(qrels, queries, set(beir.unit_of().values()), folder / QRELS_FILE, level)
+    return beir
 
 
 def read_corpus(path: Path) -> list[BeirDoc]:
@@ -143,15 +172,16 @@ def _jsonl(path: Path) -> Iterable[tuple[str, dict[str, Any]]]:
 
 
 def _check_qrels(
-    qrels: dict[str, dict[str, int]], queries: dict[str, str], corpus: dict[str, BeirDoc], path: Path
+    qrels: dict[str, dict[str, int]], queries: dict[str, str], units: set[str], path: Path, level: Level
 ) -> None:
+    what = "corpus-id(s)" if level == "passage" else "article(s)"
     for qid, docs in qrels.items():
         if qid not in queries:
             raise BeirError(f"{path}: query-id {qid!r} is not in {QUERIES_FILE}")
-        missing = sorted(doc for doc in docs if doc not in corpus)
+        missing = sorted(doc for doc in docs if doc not in units)
         if missing:
             raise BeirError(
-                f"{path}: query {qid!r} judges corpus-id(s) {missing[:3]} that {CORPUS_FILE} lacks; "
+                f"{path}: query {qid!r} judges {what} {missing[:3]} that {CORPUS_FILE} lacks; "
                 "write the corpus from the same knowledge base"
             )
 
@@ -184,12 +214,78 @@ def write_qrels(folder: Path, qrels: dict[str, dict[str, int]]) -> None:
     (folder / QRELS_FILE).write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
+# --- statute question answering sets ---------------------------------------------------------------------
+
+
+class StatuteQuestion(BaseModel):
+    """One question of a statute QA set (evals/beir/statute-qa-*/questions.yaml): the articles answer it."""
+
+    id: str
+    question: str = Field(min_length=1)
+    articles: list[str] = Field(min_length=1)
+    note: str = ""
+
+
+def read_statute_questions(path: Path) -> list[StatuteQuestion]:
+    try:
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise BeirError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(items, list):
+        raise BeirError(f"{path}: expected a YAML list of {{id, question, articles}}")
+    questions = []
+    for number, item in enumerate(items, start=1):
+        try:
+            question = StatuteQuestion.model_validate(item)
+            for key in question.articles:
+                parse_key(key)
+        except ValidationError as exc:
+            raise BeirError(f"{path}: item {number}: {_first_error(exc)}") from None
+        except CitationKeyError as exc:
+            raise BeirError(f"{path}: item {number} ({question.id}): {exc}") from None
+        questions.append(question)
+    return questions
+
+
+def statute_qa(questions: Sequence[StatuteQuestion], language: str = "nl") -> tuple[dict[str, str], Qrels]:
+    """Queries and article-level qrels ('Jeugdwet art. 7.3.8|nl') of a statute QA set."""
+    queries = {q.id: q.question for q in questions}
+    qrels = {q.id: {f"{article_level(key)}|{language}": 1 for key in q.articles} for q in questions}
+    return queries, qrels
+
+
+def set_level(folder: Path) -> Level:
+    """A committed set of statute questions is judged per article; one of queries and qrels per passage."""
+    return "article" if (folder / STATUTE_QUESTIONS).is_file() else "passage"
+
+
+def copy_set(folder: Path, out: Path) -> None:
+    """Put a committed set's queries and qrels beside a corpus in `out`."""
+    if set_level(folder) == "article":
+        queries, qrels = statute_qa(read_statute_questions(folder / STATUTE_QUESTIONS))
+        write_queries(out, queries)
+        write_qrels(out, qrels)
+        return
+    shutil.copyfile(folder / QUERIES_FILE, out / QUERIES_FILE)
+    (out / QRELS_FILE).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(folder / QRELS_FILE, out / QRELS_FILE)
+
+
 # --- the project's set ------------------------------------------------------------------------------------
 
 
 def doc_id(passage: Passage) -> str:
     """The corpus id of a knowledge-base passage: its key and language, e.g. 'AVG art. 6 lid 1|nl'."""
     return f"{passage.key}|{passage.language}"
+
+
+def article_id(doc: BeirDoc) -> str:
+    """The article a corpus document belongs to, e.g. 'AVG art. 6|nl' for 'AVG art. 6 lid 1 sub e|nl'; a
+    document that carries no passage is its own article."""
+    stored = doc.metadata.get(PASSAGE_METADATA)
+    if not isinstance(stored, dict) or not isinstance(stored.get("key"), str):
+        return doc.id
+    return f"{article_level(stored['key'])}|{stored.get('language', 'nl')}"
 
 
 def passage_head(passage: Passage) -> str:
@@ -286,6 +382,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--models-folder", type=Path, help="Converted models (default: from settings).")
     parser.add_argument("--cache-folder", type=Path, help="Embedding cache (default: from settings).")
     parser.add_argument(
+        "--set",
+        default=PROJECT_SET.name,
+        choices=sorted(path.name for path in PROJECT_SET.parent.iterdir() if path.is_dir()),
+        help="Which committed query set goes beside the corpus (default: the gold cases' set).",
+    )
+    parser.add_argument(
         "--write-queries",
         action="store_true",
         help=f"Also regenerate queries and qrels into --out (commit them to {PROJECT_SET}).",
@@ -299,13 +401,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_queries(args.out, queries)
             write_qrels(args.out, qrels)
         else:
-            shutil.copyfile(PROJECT_SET / QUERIES_FILE, args.out / QUERIES_FILE)
-            (args.out / QRELS_FILE).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(PROJECT_SET / QRELS_FILE, args.out / QRELS_FILE)
+            copy_set(PROJECT_SET.parent / args.set, args.out)
         close = getattr(kb, "close", None)
         if callable(close):
             close()
-    load_beir(args.out)  # the corpus and the qrels must agree
+    load_beir(args.out, set_level(PROJECT_SET.parent / args.set))  # the corpus and the qrels must agree
     judged = len(read_queries(args.out / QUERIES_FILE))
     print(f"{args.out}: {count} documents, {judged} queries", file=sys.stderr)
     return 0

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from evals.beir import BeirError, load_beir
+from evals.beir import LEVELS, BeirError, load_beir
 from evals.case_files import CaseFileError, load_cases
 from evals.covenant_eval import covenants
 from evals.fact_reading import FACT_HEADER, FactTotals, fact_rows
@@ -161,13 +161,21 @@ def retrieval(
         list[str] | None,
         typer.Option("--system", help=f"Only these systems (repeatable): {', '.join(SYSTEMS)}."),
     ] = None,
+    level: Annotated[
+        str,
+        typer.Option(
+            "--level", help="'article': the qrels judge articles (a statute QA set); default 'passage'."
+        ),
+    ] = "passage",
 ) -> None:
     """Index a BEIR folder into a temporary store; R@1/5/10/100, nDCG@10, MRR@10 per system."""
     from kb.embedders import make_embedder
     from kb.settings import get_settings
 
     with _exit_codes():
-        data = load_beir(beir)
+        if level not in LEVELS:
+            raise BeirError(f"--level {level!r}: use one of {', '.join(LEVELS)}")
+        data = load_beir(beir, "article" if level == "article" else "passage")
         settings = get_settings()
         status = f"{len(data.corpus)} documenten indexeren, {len(data.judged_queries())} vragen zoeken…"
         with err.status(status):
@@ -217,4 +225,3 @@ def report(
         checked = load_covenants(covenants_json) if covenants_json else None
         path = write_report(out_dir, run, found, checked)
         print(path, file=sys.stdout)
-

@@ -69,6 +69,7 @@ class RetrievalReport(BaseModel):
     """The JSON of `deelwijzer eval retrieval --json`."""
 
     beir: str
+    level: str = Field("passage", description="'article': the qrels judge articles (see evals.beir.BeirSet).")
     documents: int
     queries: int
     embedder: str
@@ -172,6 +173,7 @@ class Systems:
     doc_of: dict[str, str]
     engine: Engine
     naive: NaiveRag | None
+    unit_of: dict[str, str]  # BEIR doc id -> what the qrels judge (itself, or its article)
 
     def search(self, name: str) -> Search:
         return {
@@ -180,7 +182,8 @@ class Systems:
         }[name]  # fmt: skip
 
     def _ids(self, passages: Sequence[Passage]) -> list[str]:
-        return list(dict.fromkeys(self.doc_of[p.uid] for p in passages if p.uid in self.doc_of))[:DEPTH]
+        found = (self.unit_of[self.doc_of[p.uid]] for p in passages if p.uid in self.doc_of)
+        return list(dict.fromkeys(found))[:DEPTH]
 
     def deelwijzer(self, query: str) -> list[str]:
         assessment = self.engine.assessor.assess(query, [])
@@ -200,7 +203,7 @@ class Systems:
     def naive_search(self, query: str) -> list[str]:
         if self.naive is None:
             raise ValueError("the naive baseline was not indexed; include 'naive' in the systems")
-        return self.naive.search(query, DEPTH)
+        return list(dict.fromkeys(self.unit_of[doc] for doc in self.naive.search(query, DEPTH)))
 
 
 def eval_settings(base: Settings, data_dir: Path) -> Settings:
@@ -233,7 +236,7 @@ def indexed(
                 naive = NaiveRag(docs, EmbedderEmbeddings(embedder), client)
                 seconds["naive"] = round(time.perf_counter() - started, 2)
             engine = Engine(settings, kb, Assessor(), HybridRetriever(kb, settings.retrieval))
-            yield Systems(kb, doc_of, engine, naive), seconds
+            yield Systems(kb, doc_of, engine, naive, beir.unit_of()), seconds
         finally:
             close_client(client)
             kb.close()
@@ -271,7 +274,8 @@ def evaluate_beir(
             ranks[name] = {q: first_relevant(r, beir.qrels[q]) for q, r in runs.items()}
         retrieval = found.engine.settings.retrieval
     return RetrievalReport(
-        beir=beir.name, documents=len(beir.corpus), queries=len(queries), embedder=embedder.name,
+        beir=beir.name, level=beir.level, documents=len(beir.corpus), queries=len(queries),
+        embedder=embedder.name,
         retrieval=_retrieval_fields(retrieval), index_seconds=seconds, systems=metrics,
         first_relevant_rank=ranks,
     )  # fmt: skip
@@ -295,22 +299,22 @@ class Variant:
     hints are used."""
 
     name: str
-    rrf_k: int = 60
+    rrf_k: int = 20
     candidates: int = 100
-    lexical_weight: float = 1.0
-    article_support: float = 0.5
+    lexical_weight: float = 0.9
+    article_support: float = 1.0
     keys: bool = True
     hints: bool = True
 
 
 VARIANTS = (
-    Variant("as configured (rrf_k 60, 100 candidates, BM25 weight 1, article support 0.5)"),
-    Variant("rrf_k 30", rrf_k=30),
+    Variant("as configured (rrf_k 20, 100 candidates, BM25 weight 0.9, article support 1)"),
+    Variant("rrf_k 60", rrf_k=60),
     Variant("candidates 40", candidates=40),
     Variant("BM25 weight 0.5", lexical_weight=0.5),
     Variant("BM25 weight 2", lexical_weight=2.0),
     Variant("no article support", article_support=0.0),
-    Variant("article support 1", article_support=1.0),
+    Variant("article support 0.5", article_support=0.5),
     Variant("no assessment keys", keys=False),
     Variant("no search hints", hints=False),
     Variant("neither keys nor hints", keys=False, hints=False),

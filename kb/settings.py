@@ -66,14 +66,17 @@ class IngestSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     k: int = Field(8, ge=1, le=100, description="Passages returned per search.")
-    rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
+    rrf_k: int = Field(20, description="Reciprocal rank fusion constant (smaller: the top ranks count more).")
     candidates: int = Field(100, description="Candidates taken from each of BM25 and dense before fusion.")
-    lexical_weight: float = Field(1.0, ge=0, description="BM25's weight in the fusion (dense has 1).")
+    lexical_weight: float = Field(0.9, ge=0, description="BM25's weight in the fusion (dense has 1).")
     lexical_weight_named: float = Field(
         2.0, ge=0, description="BM25's weight when the question names a provision ('artikel 19 Wpg')."
     )
     article_support: float = Field(
-        0.5, ge=0, description="Share of the other found lids' scores that each lid of an article gains."
+        1.0,
+        ge=0,
+        description="Share of the other found lids' scores that each lid of an article gains, divided by the "
+        "square root of the number of its lids found (bot.retrieval.by_article).",
     )
 
 

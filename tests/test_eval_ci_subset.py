@@ -11,7 +11,16 @@ from typing import Any
 import pytest
 
 from bot.engine import build_engine
-from evals.beir import PROJECT_SET, BeirSet, kb_corpus, read_qrels, read_queries
+from evals.beir import (
+    PROJECT_SET,
+    STATUTE_QUESTIONS,
+    BeirSet,
+    kb_corpus,
+    read_qrels,
+    read_queries,
+    read_statute_questions,
+    statute_qa,
+)
 from evals.case_files import load_cases
 from evals.retrieval_eval import evaluate_beir
 from evals.run_cases import run_cases
@@ -65,3 +74,21 @@ def test_retrieval_on_the_project_beir_set_meets_the_thresholds(full_kb_settings
     assert pipeline.recall["R@5"] >= limits["min_recall_at_5"]
     assert pipeline.ndcg_10 >= limits["min_ndcg_at_10"]
     assert pipeline.ndcg_10 > bm25.ndcg_10
+
+
+def test_search_on_the_statute_qa_dev_set_beats_each_side_alone(full_kb_settings: Settings) -> None:
+    limits = thresholds()["statute_qa"]
+    engine = build_engine(full_kb_settings)
+    corpus = {doc.id: doc for doc in kb_corpus(engine.kb)}
+    queries, qrels = statute_qa(
+        read_statute_questions(PROJECT_SET.parent / "statute-qa-dev" / STATUTE_QUESTIONS)
+    )
+    beir = BeirSet("statute-qa-dev", corpus, queries, qrels, level="article")
+    missing = sorted({a for judged in qrels.values() for a in judged} - set(beir.unit_of().values()))
+    assert not missing, f"the set judges articles the knowledge base does not have: {missing[:5]}"
+    systems = ["hybrid", "bm25", "dense"]
+    report = evaluate_beir(beir, full_kb_settings, make_embedder(full_kb_settings), systems).systems
+    hybrid = report["hybrid"]
+    assert hybrid.ndcg_10 >= limits["min_ndcg_at_10"]
+    assert hybrid.recall["R@10"] >= limits["min_recall_at_10"]
+    assert hybrid.ndcg_10 > max(report["bm25"].ndcg_10, report["dense"].ndcg_10)  # the fusion adds

@@ -13,6 +13,7 @@ from store_fakes import HashEmbedder
 
 from evals.beir import (
     PROJECT_SET,
+    STATUTE_QUESTIONS,
     BeirDoc,
     BeirError,
     BeirSet,
@@ -22,6 +23,8 @@ from evals.beir import (
     project_queries,
     read_qrels,
     read_queries,
+    read_statute_questions,
+    statute_qa,
     write_corpus,
     write_qrels,
     write_queries,
@@ -200,6 +203,48 @@ def test_the_committed_project_set_matches_the_gold_cases() -> None:
             key, _, language = corpus_id.rpartition("|")
             assert language in ("nl", "en") and article_level(key).casefold() in wanted, (qid, corpus_id)
     assert "AVG art. 6 lid 1|nl" in qrels["gd-02"]
+
+
+def test_a_statute_qa_set_is_judged_per_article(uavg_kb: LocalKnowledgeBase, tmp_path: Path) -> None:
+    folder = tmp_path / "statute"
+    write_corpus(folder, kb_corpus(uavg_kb))
+    (folder / STATUTE_QUESTIONS).write_text(
+        "- id: s1\n  question: Mag een bedrijf een zwarte lijst bijhouden?\n  articles: ['UAVG art. 30']\n"
+        "- id: s2\n  question: Welke boete?\n  articles: ['UAVG art. 16', 'UAVG art. 18']\n",
+        encoding="utf-8",
+    )
+    queries, qrels = statute_qa(read_statute_questions(folder / STATUTE_QUESTIONS))
+    assert qrels == {"s1": {"UAVG art. 30|nl": 1}, "s2": {"UAVG art. 16|nl": 1, "UAVG art. 18|nl": 1}}
+    write_queries(folder, queries)
+    write_qrels(folder, qrels)
+    beir = load_beir(folder, "article")
+    units = beir.unit_of()
+    assert units["UAVG art. 30 lid 2|nl"] == "UAVG art. 30|nl"
+    assert units["UAVG art. 31|nl"] == "UAVG art. 31|nl"
+    with pytest.raises(BeirError, match=r"'s1' judges corpus-id\(s\) \['UAVG art. 30\|nl'\]"):
+        load_beir(folder)  # at passage level an article id is no corpus document
+    write_qrels(folder, {"s1": {"UAVG art. 999|nl": 1}})
+    with pytest.raises(BeirError, match=r"query 's1' judges article\(s\) \['UAVG art. 999\|nl'\]"):
+        load_beir(folder, "article")
+
+
+def test_bad_statute_questions_name_the_file_and_item(tmp_path: Path) -> None:
+    path = tmp_path / STATUTE_QUESTIONS
+    path.write_text("- id: s1\n  question: Mag dat?\n  articles: []\n", encoding="utf-8")
+    with pytest.raises(BeirError, match=r"questions.yaml: item 1: field 'articles'"):
+        read_statute_questions(path)
+    path.write_text("- id: s1\n  question: Mag dat?\n  articles: ['de AVG']\n", encoding="utf-8")
+    with pytest.raises(BeirError, match=r"questions.yaml: item 1 \(s1\)"):
+        read_statute_questions(path)
+
+
+@pytest.mark.parametrize("name", ["statute-qa-dev", "statute-qa-test"])
+def test_the_committed_statute_sets_cite_articles_of_the_stored_laws(name: str) -> None:
+    questions = read_statute_questions(PROJECT_SET.parent / name / STATUTE_QUESTIONS)
+    assert len(questions) == 100 and len({q.id for q in questions}) == 100
+    laws = {key.split(" art. ")[0].split(" overweging ")[0] for q in questions for key in q.articles}
+    assert laws == {"AVG", "UAVG", "Wpg", "Besluit politiegegevens", "WGS", "Besluit meldcode", "Jeugdwet",
+                    "Wmo 2015", "Wet BIG", "Wjsg", "Vw 2000", "Grondwet"}  # fmt: skip
 
 
 # --- one end-to-end run -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ e5 model. Built once per session; the model and the embedding cache live in `tes
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from pathlib import Path
 
@@ -196,10 +197,15 @@ def test_lids_of_one_article_support_each_other() -> None:
         Retrieved(lid1, 0.020, "dense"),
         Retrieved(lid2, 0.015, "dense"),
     ]
-    ranked = by_article(fused, support=0.5)
-    assert [item.passage.key for item in ranked] == ["T art. 5 lid 1", "T art. 6", "T art. 5 lid 2"]
-    assert [item.score for item in ranked] == pytest.approx([0.020 + 0.0075, 0.026, 0.015 + 0.010])
-    assert [item.via for item in ranked] == ["dense", "bm25", "dense"]
+    ranked = by_article(fused, support=1.0)
+    assert [item.passage.key for item in ranked] == ["T art. 5 lid 1", "T art. 5 lid 2", "T art. 6"]
+    # a long article does not win by its number of lids: ten weak lids against one strong article
+    many = [Retrieved(_p(f"T art. 7 lid {n}"), 0.010, "dense") for n in range(1, 11)]
+    assert by_article([Retrieved(other, 0.05, "bm25"), *many], 1.0)[0].passage is other
+    root2 = math.sqrt(2)  # two lids of art. 5 were found: their support is damped by √2
+    expected = [0.020 + 0.015 / root2, 0.015 + 0.020 / root2, 0.026]
+    assert [item.score for item in ranked] == pytest.approx(expected)
+    assert [item.via for item in ranked] == ["dense", "dense", "bm25"]
     assert by_article(fused, support=0.0) == fused
     english = Passage(key="T art. 5 lid 3", source_id="t", citation_name="T", language="en",
                       version_date="2020-01-01", text="x")  # fmt: skip
