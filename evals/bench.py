@@ -2,6 +2,10 @@
 
     ingest     cold (empty embedding cache in a temp dir) and warm (nothing changed) in child processes:
                seconds, passages/s, peak RSS (os.wait4 rusage of the child)
+    search     every system (pipeline, hybrid, BM25, dense, naive LangChain RAG) on the project's BEIR
+               sets over the knowledge base just built: the gold cases' set and the statute QA dev and
+               held-out test sets (judged per article); the reports go to evals/out/retrieval*.json for
+               `deelwijzer eval report`
     queries    Engine.answer over the gold questions and retrieval alone, each in a fresh child process
                (models loaded and warmed first; no query-embedding cache carried over): p50/p95/p99
     baseline   the naive LangChain RAG over the same passages: index seconds, query p50/p95/p99, size
@@ -30,6 +34,8 @@ from evals.grading import percentile
 
 CASES = Path(__file__).resolve().parent / "cases"
 SERVER_REQUESTS = 36
+CONCURRENT_CLIENTS = 20
+ASKS_PER_CLIENT = 6
 
 
 # --- children: each prints one JSON object on stdout ------------------------------------------------------
@@ -107,7 +113,34 @@ def _timed(call: Any) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-CHILDREN = {"ingest": child_ingest, "ask": child_ask, "retrieval": child_retrieval, "naive": child_naive}
+SEARCH_SETS = (("deelwijzer", "retrieval.json"), ("statute-qa-dev", "retrieval-statute-qa-dev.json"),
+               ("statute-qa-test", "retrieval-statute-qa-test.json"))  # fmt: skip
+
+
+def child_search(args: argparse.Namespace) -> dict[str, Any]:
+    """Search quality of every system on the project's BEIR sets, over the knowledge base this run built."""
+    from evals.beir import PROJECT_SET, BeirSet, copy_set, kb_corpus, load_beir, set_level, write_corpus
+    from evals.retrieval_eval import evaluate_beir
+    from kb.embedders import make_embedder
+    from kb.local_kb import open_knowledge_base
+
+    settings = _settings(args)
+    embedder = make_embedder(settings)
+    kb = open_knowledge_base(settings, embedder)
+    corpus = kb_corpus(kb)
+    kb.close()
+    reports = {}
+    for name, _ in SEARCH_SETS:
+        folder = args.data_dir.parent / f"beir-{name}"
+        write_corpus(folder, corpus)
+        copy_set(PROJECT_SET.parent / name, folder)
+        beir: BeirSet = load_beir(folder, set_level(PROJECT_SET.parent / name))
+        reports[name] = evaluate_beir(beir, settings, embedder).model_dump(mode="json")
+    return reports
+
+
+CHILDREN = {"ingest": child_ingest, "ask": child_ask, "retrieval": child_retrieval, "naive": child_naive,
+            "search": child_search}  # fmt: skip
 
 
 # --- parent -----------------------------------------------------------------------------------------------
@@ -184,6 +217,19 @@ def bench_queries(args: argparse.Namespace, root: Path, log: Any) -> dict[str, A
     }  # fmt: skip
 
 
+def bench_search(args: argparse.Namespace, root: Path, log: Any) -> dict[str, Any]:
+    """Every system on the project's BEIR sets; the reports also go to --search-out for the eval report."""
+    reports, _ = run_child("search", args, root / "data", root / "cold-cache")
+    if args.search_out is not None:
+        args.search_out.mkdir(parents=True, exist_ok=True)
+        for name, file_name in SEARCH_SETS:
+            (args.search_out / file_name).write_text(
+                json.dumps(reports[name], indent=1) + "\n", encoding="utf-8"
+            )
+    log(f"search: {', '.join(reports)}")
+    return reports
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -193,9 +239,12 @@ def free_port() -> int:
 def bench_server(args: argparse.Namespace, root: Path, log: Any) -> dict[str, Any]:
     import httpx
 
+    from evals.stress import RAISED_LIMITS
+
     port = free_port()
     env = {
         **_env(),
+        **RAISED_LIMITS,
         "DEELWIJZER_DATA_DIR": str(root / "data"),
         "DEELWIJZER_CACHE_FOLDER": str(root / "cold-cache"),
         "DEELWIJZER_MODELS_FOLDER": str(args.models_folder),
@@ -207,16 +256,44 @@ def bench_server(args: argparse.Namespace, root: Path, log: Any) -> dict[str, An
 
         base = f"http://127.0.0.1:{port}"
         wait_ready(base, server)
-        questions = [q for q, h, _ in _questions(args) if not h][:SERVER_REQUESTS]
+        questions = [q for q, h, _ in _questions(args) if not h]
         with httpx.Client(base_url=base, timeout=120) as client:
-            for question in questions:
-                client.post("/api/ask", json={"question": question}).raise_for_status()
+            idle = [_timed(lambda q=q: _ask(client, q)) for q in questions[:SERVER_REQUESTS]]
+        concurrent, seconds = _concurrent_asks(base, questions)
         status = _proc_status(server.pid)
-        log(f"server: {len(questions)} requests, VmHWM {status['VmHWM']} MB")
-        return {"requests": len(questions), "vmhwm_mb": status["VmHWM"], "vmrss_mb": status["VmRSS"]}
+        log(f"server: {len(idle)} asks idle, {len(concurrent)} from {CONCURRENT_CLIENTS} clients in "
+            f"{seconds:.1f} s, VmHWM {status['VmHWM']} MB")  # fmt: skip
+        together = {"clients": CONCURRENT_CLIENTS, "asks": len(concurrent), "ms": figures_ms(concurrent),
+                    "answers_per_s": round(len(concurrent) / seconds, 1)}  # fmt: skip
+        return {
+            "requests": len(idle) + len(concurrent), "vmhwm_mb": status["VmHWM"], "vmrss_mb": status["VmRSS"],
+            "idle_ms": figures_ms(idle), "concurrent": together,
+        }  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _ask(client: Any, question: str) -> None:
+    client.post("/api/ask", json={"question": question}).raise_for_status()
+
+
+def _concurrent_asks(base: str, questions: list[str]) -> tuple[list[float], float]:
+    """CONCURRENT_CLIENTS clients at once, each asking ASKS_PER_CLIENT questions of its own in turn: the
+    latency of every ask (ms) and the wall time of the whole (s)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    def client_run(number: int) -> list[float]:
+        mine = [questions[(number * ASKS_PER_CLIENT + i) % len(questions)] for i in range(ASKS_PER_CLIENT)]
+        with httpx.Client(base_url=base, timeout=300) as client:
+            return [_timed(lambda q=q: _ask(client, q)) for q in mine]
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=CONCURRENT_CLIENTS) as pool:
+        per_client = list(pool.map(client_run, range(CONCURRENT_CLIENTS)))
+    return [ms for times in per_client for ms in times], time.perf_counter() - started
 
 
 def _proc_status(pid: int) -> dict[str, float]:
@@ -270,9 +347,27 @@ def summary_rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"{done['seconds']} s, {done['cpu_seconds']} CPU s)"
             )
             rows.append(("dense index, cold", value, ""))
+    for name, found in (result.get("search") or {}).items():
+        for system in ("deelwijzer", "hybrid", "bm25", "dense", "naive"):
+            m = found["systems"][system]
+            value = f"nDCG@10 {100 * m['ndcg_10']:.1f}, R@10 {100 * m['recall']['R@10']:.1f}, R@5 " \
+                    f"{100 * m['recall']['R@5']:.1f}"  # fmt: skip
+            rows.append((f"search {name}", f"{system:<10} {value}", _search_target(name, system)))
     if server:
-        rows.append(("server VmHWM", f"{server['vmhwm_mb']} MB after {server['requests']} asks", "≤ 1536 MB"))
+        together = server["concurrent"]
+        rows += [
+            ("ask over HTTP, idle", f"{_pcts(server['idle_ms'])} ms", "p95 ≤ 300 ms"),
+            (f"ask, {together['clients']} clients", f"{_pcts(together['ms'])} ms, "
+             f"{together['answers_per_s']} answers/s ({together['asks']} asks)", ""),
+            ("server VmHWM", f"{server['vmhwm_mb']} MB after {server['requests']} asks", "≤ 1536 MB"),
+        ]  # fmt: skip
     return rows
+
+
+def _search_target(name: str, system: str) -> str:
+    if name.startswith("statute-qa") and system == "hybrid":
+        return "nDCG@10 ≥ 80, R@10 ≥ 90, above dense"
+    return ""
 
 
 def _pcts(values: dict[str, float | None]) -> str:
@@ -290,6 +385,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, dest="json_out", help="Also write the figures as JSON here.")
     parser.add_argument("--cases", type=Path, default=CASES, help="Gold cases whose questions are timed.")
+    parser.add_argument(
+        "--search-out", type=Path, default=Path("evals/out"),
+        help="Where the search reports go (retrieval*.json, read by `deelwijzer eval report`).",
+    )  # fmt: skip
     parser.add_argument("--models-folder", type=Path, help="Converted models (default: from settings).")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
@@ -321,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
 
             result["cold_start"] = first_answer(args.corpus, root, log, wait_dense=args.wait_dense)
         if args.only is None:
+            result["search"] = bench_search(args, root, log)
             result["queries"] = bench_queries(args, root, log)
             result["server"] = bench_server(args, root, log)
     for name, value, target in summary_rows(result):

@@ -207,7 +207,8 @@ def report(
         Path | None, typer.Option("--cases-json", help="JSON of `eval cases --json`.")
     ] = None,
     retrieval_json: Annotated[
-        Path | None, typer.Option("--retrieval-json", help="JSON of `eval retrieval --json`.")
+        list[Path] | None,
+        typer.Option("--retrieval-json", help="JSON of `eval retrieval --json` (repeatable: one per set)."),
     ] = None,
     covenants_json: Annotated[
         Path | None, typer.Option("--covenants-json", help="JSON of `eval covenants --json`.")
@@ -215,13 +216,14 @@ def report(
 ) -> None:
     """Write a Markdown report with tables and PNG plots (without options: the runs in evals/out/)."""
     if not (cases_json or retrieval_json or covenants_json):
-        names = ("cases.json", "retrieval.json", "covenants.json")
-        cases_json, retrieval_json, covenants_json = (
+        names = ("cases.json", "covenants.json")
+        cases_json, covenants_json = (
             DEFAULT_OUT / name if (DEFAULT_OUT / name).is_file() else None for name in names
         )
+        retrieval_json = sorted(DEFAULT_OUT.glob("retrieval*.json"))
     with _exit_codes():
         run = load_run(cases_json) if cases_json else None
-        found = load_retrieval(retrieval_json) if retrieval_json else None
+        found = [load_retrieval(path) for path in retrieval_json or []]
         checked = load_covenants(covenants_json) if covenants_json else None
         path = write_report(out_dir, run, found, checked)
         print(path, file=sys.stdout)

@@ -1,7 +1,7 @@
 """The evaluation report: Markdown tables and PNG plots (matplotlib, Agg) from the JSON of a case run and/or
-a retrieval run. Holds ids, keys, verdicts and figures — never corpus text.
+retrieval runs (one per BEIR set). Holds ids, keys, verdicts and figures — never corpus text.
 
-    write_report(Path("docs/eval-report"), cases=load_run(a), retrieval=load_retrieval(b))
+    write_report(Path("docs/eval-report"), cases=load_run(a), retrieval=[load_retrieval(b)])
 """
 
 from __future__ import annotations
@@ -53,18 +53,19 @@ def load_covenants(path: Path) -> dict[str, Any]:
 def write_report(
     out: Path,
     cases: CaseRun | None = None,
-    retrieval: RetrievalReport | None = None,
+    retrieval: Sequence[RetrievalReport] = (),
     covenants: dict[str, Any] | None = None,
 ) -> Path:
-    """Write report.md and its PNGs into `out`; returns the Markdown path."""
-    if cases is None and retrieval is None and covenants is None:
+    """Write report.md and its PNGs into `out` (one retrieval section per BEIR set); returns the Markdown
+    path."""
+    if cases is None and not retrieval and covenants is None:
         raise ValueError("nothing to report: give a case-run, retrieval or covenant-check JSON")
     out.mkdir(parents=True, exist_ok=True)
     parts = ["# Deelwijzer evaluation report", ""]
     if cases is not None:
         parts += cases_section(cases, out)
-    if retrieval is not None:
-        parts += retrieval_section(retrieval, out)
+    for found in retrieval:
+        parts += retrieval_section(found, out)
     if covenants is not None:
         parts += covenant_section(covenants)
     path = out / REPORT_FILE
@@ -237,16 +238,18 @@ def retrieval_section(report: RetrievalReport, out: Path) -> list[str]:
          ms(m.latency_p95_ms)]
         for name, m in report.systems.items()
     ]  # fmt: skip
-    plot_retrieval(report, out / "retrieval.png")
+    png = "retrieval.png" if report.beir == "beir-deelwijzer" else f"retrieval-{report.beir}.png"
+    plot_retrieval(report, out / png)
     settings = ", ".join(f"{k}={v}" for k, v in report.retrieval.items())
+    judged = "judged per article" if report.level == "article" else "judged per passage"
     return [
         f"## Retrieval on BEIR set `{report.beir}`",
         "",
-        f"{report.queries} judged queries, {report.documents} documents, embedder `{report.embedder}`; "
-        f"pipeline settings: {settings}. Scores in %.",
+        f"{report.queries} judged queries ({judged}), {report.documents} documents, embedder "
+        f"`{report.embedder}`; pipeline settings: {settings}. Scores in %.",
         "",
         *table(["system", *metric_names, "p50", "p95"], rows),
-        "![retrieval metrics](retrieval.png)",
+        f"![retrieval metrics]({png})",
         "",
     ]
 

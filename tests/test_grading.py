@@ -249,6 +249,24 @@ def test_report_and_cli_from_a_saved_run(
     assert plain.exit_code == 0, plain.output
     plain_report = (tmp_path / "plain" / "report.md").read_text(encoding="utf-8")
     assert "| verdict accuracy | 66.7% of 3 graded |" in plain_report
+    # ...and every retrieval run there, one section per BEIR set
+    from evals.retrieval_eval import Metrics, RetrievalReport
+
+    metrics = Metrics(recall={"R@1": 0.2, "R@5": 0.4, "R@10": 0.5, "R@100": 0.9}, ndcg_10=0.45, mrr_10=0.3)
+    for name, level in (("beir-deelwijzer", "passage"), ("statute-qa-test", "article")):
+        found = RetrievalReport(beir=name, level=level, documents=9, queries=3, embedder="e", retrieval={},
+                                index_seconds={}, systems={"hybrid": metrics, "dense": metrics})  # fmt: skip
+        suffix = "" if name == "beir-deelwijzer" else f"-{name}"
+        (tmp_path / "evals" / "out" / f"retrieval{suffix}.json").write_text(found.model_dump_json())
+    both = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "both")])
+    assert both.exit_code == 0, both.output
+    both_report = (tmp_path / "both" / "report.md").read_text(encoding="utf-8")
+    assert "## Retrieval on BEIR set `beir-deelwijzer`" in both_report
+    assert "## Retrieval on BEIR set `statute-qa-test`" in both_report
+    assert "3 judged queries (judged per article)" in both_report
+    assert "| `hybrid` | 20.0 | 40.0 | 50.0 | 90.0 | 45.0 | 30.0 |" in both_report
+    for png in ("retrieval.png", "retrieval-statute-qa-test.png"):
+        assert (tmp_path / "both" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_cli_refuses_a_bad_case_file_with_exit_code_2(tmp_path: Path) -> None:
