@@ -250,6 +250,10 @@ ROLE_READINGS = [
     # 'zat 2 jaar bij ons' is a stretch of time, not her age
     ("Cliënte is nu 16 en woonde 3 jaar bij ons. Mag ik haar dossier sturen?", {"age": 16, "minor": True}),
     ("Ze is pas 15 jaar. Mag ik de school bellen?", {"age": 15, "minor": True}),  # 'pas 15 jaar' is an age
+    # one organisation asks another 'bij' it: the second is the source, not where the first works
+    ("Zorgcoördinator mensenhandel van de gemeente: mogen wij bij de IND de verblijfsstatus van een "
+     "slachtoffer opvragen?", {"sender": "ind", "recipients": ["gemeente"]}),
+    ("Ik ben consulent bij de gemeente. Mag ik het adres doorgeven?", {"sender": "gemeente"}),
 ]  # fmt: skip
 
 

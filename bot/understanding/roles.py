@@ -185,6 +185,7 @@ def assign_roles(
             _attached(text, sender_hit, hit)
             and hit.id not in venues
             and not _REPORTED_TO.match(text.lower, hit.end)
+            and not _asked_at(text, sender_hit, hit)
         ):
             job = sender_hit is not None and (
                 sender_hit.id in _JOB_ONLY or _JOB_WORD.search(sender_hit.text.lower()) is not None
@@ -237,6 +238,22 @@ def assign_roles(
         # 'Mag een onderzoeker registraties van de politie inzien': who looks receives, the other gives
         sender, receivers, cued = others[0], [sender], False
     return sender, list(dict.fromkeys(receivers)), cued
+
+
+_ASKED_AFTER = re.compile(
+    r"\s+(?:\S+\s+){0,6}?(?:op|na)?(?:vragen|vraagt|vroeg|gaan|gaat|checken|checkt|informeren)\b"
+)
+
+
+def _asked_at(text: Text, previous: Hit | None, hit: Hit) -> bool:
+    """'Mag de gemeente bij de IND (de verblijfsstatus) opvragen': one organisation asks another, so the
+    second is no place the first works at but the source. A job 'bij' an organisation stays attached
+    ('consulent bij de gemeente')."""
+    if previous is None or previous.id in _JOB_ONLY or _JOB_WORD.search(previous.text.lower()) is not None:
+        return False
+    if not text.lower[previous.end : hit.start].strip().startswith("bij "):
+        return False
+    return _ASKED_AFTER.match(text.lower, hit.end) is not None
 
 
 def _gives_me(text: Text, hit: Hit) -> bool:
