@@ -175,7 +175,7 @@ def retrieval(
     with _exit_codes():
         if level not in LEVELS:
             raise BeirError(f"--level {level!r}: use one of {', '.join(LEVELS)}")
-        data = load_beir(beir, "article" if level == "article" else "passage")
+        data = load_beir(beir, level)
         settings = get_settings()
         status = f"{len(data.corpus)} documenten indexeren, {len(data.judged_queries())} vragen zoeken…"
         with err.status(status):

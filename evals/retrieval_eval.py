@@ -36,7 +36,7 @@ from bot.engine import Engine
 from bot.retrieval import HybridRetriever, by_article, fuse, with_languages
 from bot.vocabulary import detect_language
 from evals.baseline import EmbedderEmbeddings, NaiveRag
-from evals.beir import PASSAGE_METADATA, BeirDoc, BeirSet
+from evals.beir import PASSAGE_METADATA, BeirDoc, BeirSet, Level
 from evals.grading import percentile
 from kb.builds import write_build
 from kb.embedding import Embedder
@@ -69,7 +69,7 @@ class RetrievalReport(BaseModel):
     """The JSON of `deelwijzer eval retrieval --json`."""
 
     beir: str
-    level: str = Field("passage", description="'article': the qrels judge articles (see evals.beir.BeirSet).")
+    level: Level = Field("passage", description="'article': the qrels judge articles (evals.beir.BeirSet).")
     documents: int
     queries: int
     embedder: str

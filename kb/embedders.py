@@ -63,8 +63,10 @@ def resolve_precision(setting: str, flags: frozenset[str] | None = None) -> Prec
     if setting == "auto":
         native = BF16_CPU_FLAGS & (cpu_flags() if flags is None else flags)
         return "bfloat16" if native else "float32"
-    if setting in ("float32", "bfloat16"):
-        return "bfloat16" if setting == "bfloat16" else "float32"
+    if setting == "bfloat16":
+        return "bfloat16"
+    if setting == "float32":
+        return "float32"
     raise SettingsError(f"embedding.precision={setting!r}: use 'auto', 'float32' or 'bfloat16'")
 
 

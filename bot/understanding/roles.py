@@ -241,7 +241,7 @@ def assign_roles(
 
 
 _ASKED_AFTER = re.compile(
-    r"\s+(?:\S+\s+){0,6}?(?:op|na)?(?:vragen|vraagt|vroeg|gaan|gaat|checken|checkt|informeren)\b"
+    r"\s+(?:\S+\s+){0,6}?(?:(?:op|na)?(?:vragen|vraagt|vroeg)|na(?:gaan|gaat)|checken|checkt|informeren)\b"
 )
 
 
