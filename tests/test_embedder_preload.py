@@ -20,13 +20,19 @@ class Loader:
         self.threads: list[str] = []
         self.fail = fail
         self.release = threading.Event()
+        self.entered = threading.Event()  # a load has started (it holds the embedder's lock until it ends)
+        self.ended = threading.Event()
 
     def __call__(self) -> Embedder:
         self.threads.append(threading.current_thread().name)
-        self.release.wait(5)
-        if self.fail:
-            raise RuntimeError("model missing")
-        return HashEmbedder(name="lazy", dimension=8)
+        self.entered.set()
+        try:
+            self.release.wait(5)
+            if self.fail:
+                raise RuntimeError("model missing")
+            return HashEmbedder(name="lazy", dimension=8)
+        finally:
+            self.ended.set()
 
 
 def cached(tmp_path: Path, loader: Loader) -> CachedEmbedder:
@@ -39,6 +45,7 @@ def test_uncached_texts_start_the_load_in_the_background(tmp_path: Path) -> None
     preload(embedder, ["tekst die nog niet in de cache staat"])  # returns at once: the load waits on release
     assert embedder.inner.loading  # type: ignore[attr-defined]
     preload(embedder, ["nog een"])  # already loading: no second load
+    assert loader.entered.wait(5)  # the background thread is inside the load, holding the lock
     loader.release.set()
     assert embedder.embed_passages(["tekst die nog niet in de cache staat"]).shape == (1, 8)
     assert loader.threads == ["load-embedder"]  # loaded once, in the background thread
@@ -61,6 +68,7 @@ def test_a_failed_background_load_raises_on_first_use(tmp_path: Path) -> None:
     loader.release.set()
     embedder = cached(tmp_path, loader)
     preload(embedder, ["nieuw"])
+    assert loader.ended.wait(5)  # the background load has failed (quietly)
     with pytest.raises(RuntimeError, match="model missing"):
         embedder.embed_passages(["nieuw"])  # retried in this thread, and its error shown
     assert loader.threads[0] == "load-embedder" and len(loader.threads) == 2
