@@ -372,7 +372,12 @@ _ORGANISATION = (
 )
 _ORGANISATION_AFTER = re.compile(r"\s+" + _ORGANISATION)
 _ORGANISATION_BEFORE = re.compile(r"(?<!\w)" + _ORGANISATION)
-_PLACE_GAP = re.compile(r"\s+(?:\w+\s+)?(?:in|uit|van|from|of)\s+(?:het\s+|de\s+|the\s+)?")
+# 'de politie in Marokko'; not 'Wmo-consulent. Vrouw uit Nigeria' (a person's origin, see _is_destination)
+_PLACE_GAP = re.compile(
+    r"\s+(?:(?!(?:vrouw|vrouwen|man|mannen|meisje|meisjes|jongen|jongens|jongere|jongeren|dame|cli[eë]nte?|"
+    r"slachtoffer|slachtoffers|moeder|vader|kind|kinderen|familie|gezin|woman|man|girl|boy|family)\b)\w+\s+)?"
+    r"(?:in|uit|van|from|of)\s+(?:het\s+|de\s+|the\s+)?"
+)
 
 
 def country_facts(text: Text, vocab: Vocabulary, roles: list[Hit], signals: list[Hit]) -> dict[str, object]:
@@ -397,4 +402,7 @@ def _is_destination(text: Text, hit: Hit, roles: list[Hit]) -> bool:
     ends = [r.end for r in roles if r.end <= hit.start] + [
         m.end() for m in _ORGANISATION_BEFORE.finditer(prefix)
     ]
-    return any(_PLACE_GAP.fullmatch(prefix[end:]) for end in ends)
+    return any(
+        _PLACE_GAP.fullmatch(prefix[end:]) and not re.search(r"[.?!]", text.original[end : hit.start])
+        for end in ends
+    )

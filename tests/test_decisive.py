@@ -108,8 +108,18 @@ def test_known_facts_are_not_asked_about(assessor: Assessor) -> None:
     assert assessment.verdict == "mag_mits" and clarify is None
 
 
-def test_role_data_and_act_is_never_out_of_scope_and_says_what_was_missed(assessor: Assessor) -> None:
+def test_confirming_is_read_as_sharing(assessor: Assessor) -> None:
+    """Issue 14's example: 'bevestigen' to an enforcement officer is a sharing question, not out of scope."""
     understanding = assessor.understand(YOUTH_WORKER)
+    assert "share" in understanding.intents
+    assert assessor.assess_understanding(understanding).verdict not in ("buiten_bereik", "mag", "mag_mits")
+
+
+def test_role_data_and_act_is_never_out_of_scope_and_says_what_was_missed(assessor: Assessor) -> None:
+    # 'natrekken' is an act the reading does not take as sharing, and no data category is named
+    understanding = assessor.understand(
+        "Mag ik als jeugdhulpverlener voor de handhaver van de gemeente natrekken of de cliënt daar woont?"
+    )
     assert (
         assessor.assess_understanding(understanding).verdict == "buiten_bereik"
     )  # the reading missed the data

@@ -223,6 +223,14 @@ BASIC_FACTS = [
      {"consent": "refused"}),
     ("Ze heeft vorige week getekend dat ze dat goed vindt. Mag ik het verslag sturen?",
      {"consent": "given"}),
+    # consent and danger said in other words
+    ("Ze heeft me duidelijk gezegd dat ze dat niet wil. Mag ik het toch melden?", {"consent": "refused"}),
+    ("Na uitleg heeft hij gezegd dat hij wil dat we het opsturen. Mag dat?", {"consent": "given"}),
+    ("Het meisje heeft er zelf voor getekend. Mag ik de verslagen geven?", {"consent": "given"}),
+    ("Ze zit nu veilig bij haar zus en wil geen politie. Mag ik bellen?", {"urgent": False}),
+    ("Ze is niet veilig daar. Mag ik bellen?", {"urgent": None}),
+    ("De verhuurder dreigt het contract op te zeggen. Mag ik hem inlichten?", {"urgent": None}),
+    ("Haar pooier dreigt haar iets aan te doen. Mag ik de politie bellen?", {"urgent": True}),
 ]  # fmt: skip
 
 
@@ -254,6 +262,38 @@ ROLE_READINGS = [
     ("Zorgcoördinator mensenhandel van de gemeente: mogen wij bij de IND de verblijfsstatus van een "
      "slachtoffer opvragen?", {"sender": "ind", "recipients": ["gemeente"]}),
     ("Ik ben consulent bij de gemeente. Mag ik het adres doorgeven?", {"sender": "gemeente"}),
+    # the one she excludes ('ook niet aan haar zus') is no recipient; 'zonder haar toestemming' sits between
+    # the verb and the recipient
+    ("Ze wil dat ik het aan niemand vertel, ook niet aan haar zus. Mag ik zonder haar toestemming "
+     "Veilig Thuis inschakelen?", {"recipients": ["veilig_thuis"], "consent": "refused"}),
+    # a person in the story as a subject ('dat haar vriend ...') is neither party
+    ("Patiënte zegt dat haar vriend haar klanten regelt. Ik wil de politie bellen.",
+     {"recipients": ["politie"]}),
+    # the requester named with an aside in brackets still asks, so it receives
+    ("Het OM (de officier in haar zaak) mailt mij: kunnen we haar dossier krijgen? Ik ben consulent bij "
+     "de gemeente.",
+     {"sender": "gemeente", "recipients": ["om"]}),
+    # a speaker label with a comma or 'hier'; the caller to 'onze' organisation receives
+    ("Wijkagent, vraagje. Mag ik dit aan de school doorgeven?",
+     {"sender": "politie", "recipients": ["school"]}),
+    ("hoi, rechercheur zeden hier. De Belgische politie heeft ons gevraagd om haar verklaring. Mag dat?",
+     {"sender": "politie"}),
+    ("Een verslaggever van de krant belde vanochtend naar onze opvang. Mag ik bevestigen dat ze bij ons "
+     "woont?",
+     {"sender": "opvang", "recipients": ["media"], "intents": ["share"]}),
+    # the organisation of a job, in brackets or after a long job title
+    ("Ik werk als begeleider op een kleine woongroep (jeugdhulp). Mag ik de school bellen?",
+     {"sender": "jeugdhulp"}),
+    ("Ik ben casemanager zorg en veiligheid bij de gemeente. Mag ik de huisbaas inlichten?",
+     {"sender": "gemeente", "recipients": ["particulier"]}),
+    # a channel published on receives, it is not the speaker
+    ("Mag die casus zonder naam in onze nieuwsbrief?", {"recipients": ["media"]}),
+    # someone's origin after a job title across a sentence end is no destination
+    ("Wmo-consulent. Man uit Eritrea vraagt begeleid wonen aan. Mag ik zijn status bij de IND opvragen?",
+     {"outside_eer": None}),
+    # a retention period is not an age
+    ("De wet zegt 20 jaar bewaren. Mag ik het dossier van deze vrouw van 31 eerder weggooien?",
+     {"age": 31}),
 ]  # fmt: skip
 
 

@@ -40,8 +40,6 @@ _AGE_IN_BRACKETS = re.compile(
 )
 
 
-
-
 def read_question(question: str, vocabulary: Vocabulary | None = None) -> Understanding:
     """The facts of one question on its own."""
     vocab = vocabulary or load_vocabulary()
@@ -217,7 +215,9 @@ _DURATION_BEFORE = re.compile(  # not 'pas' or 'nog': 'ze is pas 15 jaar' is an 
 )
 _DURATION_AFTER = re.compile(
     r"\s*(?:jaar|jr|years?)\s+(?:lang|geleden|later|terug|bij|in|op|na|gewerkt|gewoond|gezeten|samen|de|het|een|"
-    r"ago|long|with|at|for)\b"
+    # 'de Wmo zegt 15 jaar bewaren', "nog 10 jaar 'actief' laten staan": a retention period
+    r"bewaren|bewaard|bewaartermijn|actief|houden|laten|opslaan|opgeslagen|archiveren|"
+    r"ago|long|with|at|for|retention|kept|stored)\b"
 )
 
 

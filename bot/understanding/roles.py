@@ -13,7 +13,7 @@ _MODAL = (
 )
 _JOB_ONLY = frozenset({"eigen_team", "arts", "hulpverlener"})  # a profession, not an organisation
 # a job named by a role's word ('woonbegeleider' of the shelter) gives way to the organisation it is 'bij'
-_JOB_WORD = re.compile(r"(?:begeleider|medewerker|werker|coordinator|consulent|mentor|regisseur|coach)s?$")
+_JOB_WORD = re.compile(r"(?:begeleider|medewerker|werker|co[oö]rdinator|consulent|mentor|regisseur|coach)s?$")
 _QUALIFIER = (  # 'ik ben ambulant jeugdhulpverlener', 'als sociaal werker', 'wij zijn een kleine opvang'
     r"(?:\s+(?:ambulant|ambulante|zelfstandig|zelfstandige|vrijgevestigd|vrijgevestigde|gemeentelijk|gemeentelijke|"
     r"medisch|medische|maatschappelijk|maatschappelijke|sociaal|sociale|forensisch|forensische|ervaren|senior|"
@@ -24,7 +24,7 @@ _QUALIFIER = (  # 'ik ben ambulant jeugdhulpverlener', 'als sociaal werker', 'wi
 _JOB_AT = (
     r"(?:ik ben|wij zijn|we zijn)\s+(?!(?:net|zelf|al|nog|gisteren|vandaag|vanochtend|eerder|toen|daar|er|"
     r"niet|"
-    r"bang|bezorgd|benieuwd|gebeld|geweest|langs|op bezoek)\b)[\w-]+(?:\s+[\w-]+)?\s+(?:bij|van)"
+    r"bang|bezorgd|benieuwd|gebeld|geweest|langs|op bezoek)\b)[\w-]+(?:\s+[\w-]+){0,3}\s+(?:bij|van)"
 )
 _SENDER_WORDS = (
     r"(?:als|als \w+ (?:van|bij)|" + _JOB_AT + r"|ik ben|^ben|wij zijn|we zijn|namens|vanuit|"
@@ -54,6 +54,12 @@ _CONSENT_CUE = re.compile(  # 'toestemming van haar of de ouders': who consents,
     r"(?:" + _ARTICLE + r"\s+)?$"
 )
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
+# 'ze smeekt me het aan niemand te vertellen, ook niet aan haar moeder': who she excludes, not a recipient
+_EXCLUDED_CUE = re.compile(
+    r"(?:^|\s)(?:ook\s+niet|zelfs\s+niet|niet\s+eens|not\s+even)\s+(?:aan|tegen|naar|to)(?:\s+"
+    + _ARTICLE
+    + r")?\s*$"
+)
 # 'wat er met haar familie gebeurt': what happens to someone, not a recipient
 _HAPPENS_CUE = re.compile(r"(?:^|\s)(?:wat|hoe)\s+(?:er\s+)?(?:\w+\s+)?met(?:\s+" + _ARTICLE + r")?\s*$")
 _FEARED_CUE = re.compile(  # 'bang dat het uitlekt naar haar familie': a feared leak, not a recipient
@@ -86,7 +92,12 @@ _WANT_FROM = re.compile(  # 'wil ik van de aanbieder', 'wil ik het behandeldossi
     r"(?:\s+" + _ARTICLE + r")?\s*$"
 )
 _SPEAKER_PREFIX = re.compile(r"\s*(?:[\w-]+\s+){0,4}")  # 'Compliance officer bij een bank: ...'
-_SPEAKER_LABEL = re.compile(r"[\w \t-]{0,40}:")
+# 'Wmo-consulent: ...', 'Jeugdhulpverlener, vraagje.'
+_SPEAKER_LABEL = re.compile(
+    r"[\w \t-]{0,40}(?::|,\s*(?:vraagje|vraag|even\s+een\s+vraag)\b)"
+    # 'rechercheur team mensenhandel hier.'
+    r"|(?:[ \t]+[\w-]+){0,3}[ \t]+hier\b(?!\s+(?:in|op|bij|aan|voor|de|het|een)\b)"
+)
 # 'Wij (gemeente) ...', 'vraagt ons (gemeente) om ...': the speaker's own organisation
 _APPOSITION = re.compile(
     r"(?:^|\W)(?:wij|we|ik|i|ons|mij|us|me)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?$", re.IGNORECASE
@@ -95,8 +106,10 @@ _SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r
 _OBJECT_CUE = re.compile(  # 'mag ik de politie', 'ik wil Veilig Thuis bellen', 'we gaan even de GI'
     r"(?:^|\s)(?:ik|wij|we|i|je|jij|u|you)"
     r"(?:\s+(?:wil|willen|wilde|wilden|ga|gaan|moet|moeten|zal|zullen|zou|zouden|kan|kunnen|mag|mogen|overweeg|"
-    r"overwegen|want|will|would|should|need to)"
-    r"(?:\s+(?:graag|even|nog|eigenlijk|toch|liever|alsnog|meteen|direct|nu|zelf|ook|dan|wel|snel))*)?"
+    r"overwegen|want|will|would|should|need to))?"
+    r"(?:\s+(?:graag|even|nog|eigenlijk|toch|liever|alsnog|meteen|direct|nu|zelf|ook|dan|wel|snel|"
+    # 'mag ik zonder haar toestemming Veilig Thuis bellen'
+    r"zonder\s+(?:(?:haar|zijn|hun|de)\s+)?(?:toestemming|medeweten)))*"
     r"(?:\s+" + _ARTICLE + r")?\s*$"
 )
 _SUBJECT_CUE = re.compile(
@@ -104,8 +117,12 @@ _SUBJECT_CUE = re.compile(
     r"(?:(?:(?:\w+\s+){0,4}" + _MODAL + r"\s+)?" + _ARTICLE + r"\s+|(?:\w+\s+){0,4}" + _MODAL + r"\s+)?$"
 )
 _REQUESTER = re.compile(  # 'de jeugdbeschermer van de GI belt en vraagt'
-    r"(?:\s+(?:van|bij|uit|of|from)\s+(?:(?:de|het|een|the)\s+)?[\w-]+(?:\s+[\w-]+)?)?"
-    r"\s+(?:wil(?:len)?\s+(?:van\s+(?:ons|mij|me)\s+)?(?:weten|hebben|inzien)|vraag\w*|vroeg|vroegen|verzoek\w*|"
+    r"(?:\s+(?:van|bij|uit|of|from)\s+(?:(?:de|het|een|the)\s+)?[\w-]+(?:\s+[\w-]+){0,2})?"
+    r"(?:\s+(?:net|zojuist|vanochtend|gisteren|vandaag|net\s+nog))?"
+    # 'Vader heeft het gezag en eist nu inzage'
+    r"(?:\s+(?:heeft|is)\s+(?:[\w-]+\s+){0,3}en(?:\s+(?:nu|ook))?)?"
+    r"\s+(?:wil(?:len)?\s+(?:nu\s+|graag\s+|ook\s+|nog\s+|even\s+)?(?:van\s+(?:ons|mij|me)\s+)?(?:weten|hebben|inzien)|"
+    r"vraag(?!je\b)\w*|vroeg|vroegen|verzoek\w*|"  # not 'Wijkagent, vraagje.'
     r"vorder\w*|eist|belt|belde|mailt|mailde|appt|appte|benadert|benaderde|"
     r"heeft\s+(?:[\w-]+\s+){0,2}(?:gebeld|gemaild|geappt|gevraagd|benaderd|verzocht|aangeschreven)|"
     r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?|calls?\s+(?:me|us)|called|phoned|e-?mailed|"
@@ -132,6 +149,21 @@ _EXPLICIT_SENDER = re.compile(
 _REPORTED_TO = re.compile(r"\s+(?:melden|aanmelden|aangeven|doormelden|report|reporting)\b")
 _SUCH_AS = re.compile(r"\s+(?:zoals|bijvoorbeeld|bv|such as|like)\s+(?:" + _ARTICLE + r"\s+)?")
 _POSSESSIVE = re.compile(r"(?:^|\s)(?<!\bop )(?<!\bon )(?:onze|ons|our)\s*$")  # not 'op onze website'
+# 'voor ons jaarverslag', 'op onze website': a channel to publish on receives, it never speaks
+_CHANNEL = re.compile(
+    r"(?:website|nieuwsbrief|jaarverslag|sociale media|social media|facebook|instagram|linkedin|tiktok|"
+    r"twitter|"
+    r"x twitter|newsletter|annual report)"
+)
+# 'een journalist belde net naar onze opvanglocatie': the place called is the speaker's own
+_CALLED_OURS = re.compile(
+    r"(?:belde|belt|mailde|mailt|appte|appt|kwam|kwamen|schreef)\s+(?:\w+\s+){0,2}(?:naar|bij|op)\s+(?:onze|ons)\s*$"
+)
+# 'ik werk als mentor op een kleinschalige woonvoorziening (jeugdhulp)': the organisation of the job,
+# in brackets
+_ASIDE = re.compile(r"\s*\([^()]{0,160}\)")
+# ... or right after it: 'zorgcoördinator vo-school'
+_JOB_PLACE = re.compile(r"\s+(?:bij|op|in|van)\s+(?:" + _ARTICLE + r"\s+)?(?:[\w-]+\s+){0,3}\(\s*$|[\s-]+")
 _FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w)")
 
 
@@ -196,21 +228,38 @@ def assign_roles(
         if recipients and recipients[-1].id in venues and _specified(text, recipients[-1], hit):
             recipients[-1] = hit  # 'het casusoverleg van het Zorg- en Veiligheidshuis': the more specific one
             continue
+        if (
+            sender_hit is not None
+            and (sender_hit.id in _JOB_ONLY or _JOB_WORD.search(sender_hit.text.lower()) is not None)
+            and _JOB_PLACE.fullmatch(text.original.lower()[sender_hit.end : hit.start]) is not None
+        ):
+            sender_hit = hit  # 'mentor op een woonvoorziening (jeugdhulp)'
+            continue
         role = _role_of(text, hit, receiving, hit.id in venues)
-        if role == "sender" and (sender_hit is None or _stronger(text, hit, sender_hit)):
+        if _CHANNEL.fullmatch(hit.text.lower()) is not None and role == "sender":
+            role = "recipient"  # 'voor ons jaarverslag': published on, not the speaker
+        if role == "sender" and (
+            sender_hit is None or _stronger(text, hit, sender_hit) or _employer_of(text, sender_hit, hit)
+        ):
             if sender_hit is not None and _ASKS_US.search(text.original[: hit.start]):
                 recipients.append(sender_hit)  # 'De Rapporteur ... vraagt ons (gemeente)': the asker receives
             elif sender_hit is not None:
                 loose.append(sender_hit)  # 'A journalist ... asked our shelter': the subject may receive
             sender_hit = hit
+        elif role == "sender" and hit.id in people:
+            loose.append(hit)  # 'ze vertelt dat haar vriend afspraken regelt': a person in the story
         elif role in ("sender", "recipient"):
             recipients.append(hit)
         elif role != "partner":
             loose.append(hit)
-    cued = sender_hit is not None and (
-        _SENDER_CUE.search(text.lower[: sender_hit.start]) is not None
-        # 'vraagt ons (jeugdhulpaanbieder)'
-        or _APPOSITION.search(text.original[: sender_hit.start]) is not None
+    cued = (
+        sender_hit is not None
+        and (
+            _SENDER_CUE.search(text.lower[: sender_hit.start]) is not None
+            # 'vraagt ons (jeugdhulpaanbieder)'
+            or _APPOSITION.search(text.original[: sender_hit.start]) is not None
+            or (not receiving and _speaker(text, sender_hit))
+        )
     )
     first_person = bool(_FIRST_PERSON.search(text.lower))
     loose.sort(key=lambda hit: hit.id in people)  # stable: organisations first, in the order named
@@ -273,6 +322,21 @@ def _stronger(text: Text, hit: Hit, current: Hit) -> bool:
     return explicit and _EXPLICIT_SENDER.search(text.lower[: current.start]) is None
 
 
+def _is_job(hit: Hit) -> bool:
+    return hit.id in _JOB_ONLY or _JOB_WORD.search(hit.text.lower()) is not None
+
+
+def _employer_of(text: Text, job: Hit, hit: Hit) -> bool:
+    """'ik ben casemanager zorgcoördinatie mensenhandel bij de gemeente': the organisation the job is at
+    speaks."""
+    return (
+        _is_job(job)
+        and not _is_job(hit)
+        and _SENDER_CUE.search(text.lower[: hit.start]) is not None
+        and not _REPORTED_TO.match(text.lower, hit.end)  # 'als hulpverlener bij Veilig Thuis melden'
+    )
+
+
 def _specified(text: Text, venue: Hit, hit: Hit) -> bool:
     """'het casusoverleg van het ZVH', 'een samenwerkingsverband zoals het RIEC'."""
     return _attached(text, venue, hit) or _SUCH_AS.fullmatch(text.lower[venue.end : hit.start]) is not None
@@ -285,14 +349,18 @@ def _attached(text: Text, previous: Hit | None, hit: Hit) -> bool:
 def _requests(text: Text, hit: Hit) -> bool:
     """'de politie belt': the role asks. Not across a closing bracket: in 'bij ons (gemeente) belt iemand van
     een bank' the one calling is someone else."""
-    asked = _REQUESTER.match(text.lower, hit.end)
-    return asked is not None and ")" not in text.original[hit.end : asked.end()]
+    end = hit.end
+    aside = _ASIDE.match(text.original, end)  # 'De IND (de afdeling die ... behandelt) mailt mij'
+    if aside is not None:
+        end = aside.end()
+    asked = _REQUESTER.match(text.lower, end)
+    return asked is not None and ")" not in text.original[end : asked.end()]
 
 
 def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
     if not receiving and _requests(text, hit):
         return "recipient"  # 'De ambassade van X heeft de gemeente gemaild: ...' is no speaker label
-    if _SPEAKER_PREFIX.fullmatch(text.lower[: hit.start]) and _SPEAKER_LABEL.match(text.original, hit.end):
+    if _speaker(text, hit):
         # 'Wmo-consulent: een moeder ...'; 'Slachtofferhulp: mogen wij van het OM ... krijgen' (receiving)
         return "recipient" if receiving else "sender"
     if _APPOSITION.search(text.original[: hit.start]):
@@ -308,6 +376,13 @@ def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
     return role
 
 
+def _speaker(text: Text, hit: Hit) -> bool:
+    """'Wmo-consulent: ...', 'Jeugdhulpverlener, vraagje.', 'hoi, rechercheur team mensenhandel hier.'"""
+    return bool(
+        _SPEAKER_PREFIX.fullmatch(text.lower[: hit.start]) and _SPEAKER_LABEL.match(text.original, hit.end)
+    )
+
+
 def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
     if not receiving and _CALLER_CUE.search(prefix):
         return "recipient"  # 'er belt iemand van een bank': the caller's organisation asks, so it receives
@@ -316,9 +391,12 @@ def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
         or _FEARED_CUE.search(prefix)
         or _HAPPENS_CUE.search(prefix)
         or _CONSENT_CUE.search(prefix)
+        or _EXCLUDED_CUE.search(prefix)
         or _ATTENDS_CUE.search(prefix)
     ):
         return "partner"
+    if _CALLED_OURS.search(prefix):
+        return "sender"
     if venue and _VENUE_CUE.search(prefix):
         return "recipient"
     if receiving:
