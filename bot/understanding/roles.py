@@ -24,7 +24,8 @@ _QUALIFIER = (  # 'ik ben ambulant jeugdhulpverlener', 'als sociaal werker', 'wi
 _JOB_AT = (
     r"(?:ik ben|wij zijn|we zijn)\s+(?!(?:net|zelf|al|nog|gisteren|vandaag|vanochtend|eerder|toen|daar|er|"
     r"niet|"
-    r"bang|bezorgd|benieuwd|gebeld|geweest|langs|op bezoek)\b)[\w-]+(?:\s+[\w-]+){0,3}\s+(?:bij|van)"
+    r"bang|bezorgd|benieuwd|gebeld|geweest|langs|op bezoek)\b)"
+    r"[\w-]+(?:\s+(?!(?:de|het|een)\b)[\w-]+){0,3}\s+(?:bij|van)"
 )
 _SENDER_WORDS = (
     r"(?:als|als \w+ (?:van|bij)|" + _JOB_AT + r"|ik ben|^ben|wij zijn|we zijn|namens|vanuit|"
