@@ -282,6 +282,8 @@ ROLE_READINGS = [
      "woont?",
      {"sender": "opvang", "recipients": ["media"], "intents": ["share"]}),
     # the organisation of a job, in brackets or after a long job title
+    # a job followed straight by an organisation is not employed there: 'als arts Veilig Thuis bellen'
+    ("Mag ik als arts Veilig Thuis bellen?", {"sender": "arts", "recipients": ["veilig_thuis"]}),
     ("Ik werk als begeleider op een kleine woongroep (jeugdhulp). Mag ik de school bellen?",
      {"sender": "jeugdhulp"}),
     ("Ik ben casemanager zorg en veiligheid bij de gemeente. Mag ik de huisbaas inlichten?",

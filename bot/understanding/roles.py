@@ -153,18 +153,16 @@ _POSSESSIVE = re.compile(r"(?:^|\s)(?<!\bop )(?<!\bon )(?:onze|ons|our)\s*$")  #
 # 'voor ons jaarverslag', 'op onze website': a channel to publish on receives, it never speaks
 _CHANNEL = re.compile(
     r"(?:website|nieuwsbrief|jaarverslag|sociale media|social media|facebook|instagram|linkedin|tiktok|"
-    r"twitter|"
-    r"x twitter|newsletter|annual report)"
+    r"(?:x )?twitter|newsletter|annual report)"
 )
 # 'een journalist belde net naar onze opvanglocatie': the place called is the speaker's own
 _CALLED_OURS = re.compile(
     r"(?:belde|belt|mailde|mailt|appte|appt|kwam|kwamen|schreef)\s+(?:\w+\s+){0,2}(?:naar|bij|op)\s+(?:onze|ons)\s*$"
 )
-# 'ik werk als mentor op een kleinschalige woonvoorziening (jeugdhulp)': the organisation of the job,
-# in brackets
+# 'De IND (de afdeling die ... behandelt) mailt mij': an aside between the requester and its verb
 _ASIDE = re.compile(r"\s*\([^()]{0,160}\)")
-# ... or right after it: 'zorgcoördinator vo-school'
-_JOB_PLACE = re.compile(r"\s+(?:bij|op|in|van)\s+(?:" + _ARTICLE + r"\s+)?(?:[\w-]+\s+){0,3}\(\s*$|[\s-]+")
+# 'ik werk als mentor op een woonvoorziening (jeugdhulp)': the organisation of the job, in brackets
+_JOB_PLACE = re.compile(r"\s+(?:bij|op|in|van)\s+(?:" + _ARTICLE + r"\s+)?(?:[\w-]+\s+){0,3}\(\s*$")
 _FIRST_PERSON = re.compile(r"(?<!\w)(?:ik|wij|we|i|me|mij|mijn|onze|our|my)(?!\w)")
 
 
@@ -220,10 +218,7 @@ def assign_roles(
             and not _REPORTED_TO.match(text.lower, hit.end)
             and not _asked_at(text, sender_hit, hit)
         ):
-            job = sender_hit is not None and (
-                sender_hit.id in _JOB_ONLY or _JOB_WORD.search(sender_hit.text.lower()) is not None
-            )
-            if job:
+            if sender_hit is not None and _is_job(sender_hit):
                 sender_hit = hit  # 'teamleider bij een bank', 'psycholoog bij een ggz-instelling'
             continue  # 'zorgcoördinator bij de gemeente', but not 'als arts bij Veilig Thuis melden'
         if recipients and recipients[-1].id in venues and _specified(text, recipients[-1], hit):
@@ -231,8 +226,8 @@ def assign_roles(
             continue
         if (
             sender_hit is not None
-            and (sender_hit.id in _JOB_ONLY or _JOB_WORD.search(sender_hit.text.lower()) is not None)
-            and _JOB_PLACE.fullmatch(text.original.lower()[sender_hit.end : hit.start]) is not None
+            and _is_job(sender_hit)
+            and _JOB_PLACE.fullmatch(text.original[sender_hit.end : hit.start].lower()) is not None
         ):
             sender_hit = hit  # 'mentor op een woonvoorziening (jeugdhulp)'
             continue
@@ -299,7 +294,7 @@ def _asked_at(text: Text, previous: Hit | None, hit: Hit) -> bool:
     """'Mag de gemeente bij de IND (de verblijfsstatus) opvragen': one organisation asks another, so the
     second is no place the first works at but the source. A job 'bij' an organisation stays attached
     ('consulent bij de gemeente')."""
-    if previous is None or previous.id in _JOB_ONLY or _JOB_WORD.search(previous.text.lower()) is not None:
+    if previous is None or _is_job(previous):
         return False
     if not text.lower[previous.end : hit.start].strip().startswith("bij "):
         return False
