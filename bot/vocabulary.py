@@ -228,8 +228,10 @@ def _search(pattern: _Pattern, text: Text) -> list[Hit]:
 
 
 def _negated(text: Text, start: int) -> bool:
-    """'geen politie', 'niet aan de politie', 'not the police', 'zonder gezondheidsgegevens'."""
-    for word in reversed(text.words_before(start, 3)):
+    """'geen politie', 'niet aan de politie', 'not the police', 'zonder gezondheidsgegevens'. Not across a
+    sentence end: in 'de voogd reageert niet. Kan hij het zelf?' the 'niet' belongs to the sentence before."""
+    sentence_start = max(text.original.rfind(end, 0, start) for end in ".!?;") + 1
+    for word in reversed(text.lower[sentence_start:start].split()[-3:]):
         if word in _NEGATORS:
             return True
         if word not in _NEGATION_FILLERS:

@@ -597,3 +597,59 @@ def test_what_the_asker_does_not_know_is_no_fact() -> None:
     assert "domestic_circle" not in doubted.signals
     said = read_question("Haar oom, bij wie ze inwoont, dwingt haar. Mag ik Veilig Thuis bellen?")
     assert "domestic_circle" in said.signals
+
+
+def test_people_living_or_keeping_papers_somewhere_are_part_of_the_story() -> None:
+    found = read_question(
+        "Wmo-consulent. Hij woont bij zijn 'werkgever' in een schuur, zijn paspoort ligt bij de baas. "
+        "Ik wil hem aanmelden bij het Zorg- en Veiligheidshuis voor een casusoverleg."
+    )
+    assert found.sender == "gemeente" and found.recipients == ["zvh"]
+    assert "wmo_named" in found.signals  # the municipality works under the Wmo (Wmo 2015 art. 5.3.3 lid 1)
+
+
+def test_asking_someone_for_data_makes_the_speaker_the_recipient() -> None:
+    asked = read_question(
+        "Zorgcoördinator bij de gemeente. Mogen wij de officier van justitie vragen om het verhoor van onze "
+        "cliënte naar ons te sturen?"
+    )
+    assert (asked.sender, asked.recipients) == ("om", ["gemeente"])
+    around = read_question(
+        "CoMensha: mogen wij de politie bij aanmeldingen ook om de naam van de verdachte vragen?"
+    )
+    assert (around.sender, around.recipients) == ("politie", ["comensha"])
+    consent = read_question("Mag ik haar om toestemming vragen om het aan de politie te geven?")
+    assert consent.recipients == ["politie"]
+    parents = read_question(
+        "Moet ik als jeugdconsulent toestemming van de ouders vragen om hem in de verwijsindex te melden?"
+    )
+    assert (parents.sender, parents.recipients) == ("jeugdhulp", ["verwijsindex"])
+    asked = read_question(
+        "Mogen wij als gemeente (Wmo) bij de IND opvragen wat de verblijfsstatus is van een vrouw die "
+        "zich bij ons meldt?"
+    )
+    assert asked.sender == "ind" and "gemeente" in asked.recipients
+
+
+def test_a_negation_does_not_reach_into_the_next_sentence() -> None:
+    found = read_question(
+        "AMV van 15 wil bij de politie inzage vragen, zijn voogd reageert al weken niet. "
+        "Kan hij dat verzoek zelf indienen?"
+    )
+    assert "acts_alone" in found.signals
+
+
+def test_a_retention_wish_and_its_period_are_read() -> None:
+    found = read_question(
+        "Het ZVH wil na afsluiting het hele casusdossier (met de politie-info) nog 10 jaar gewoon "
+        "'actief' in hun systeem houden, voor als hij later weer opduikt. Mag dat?"
+    )
+    assert "retention" in found.intents and found.age is None
+    assert "politie" not in [found.sender, *found.recipients]
+
+
+def test_a_missing_minor_who_did_not_come_back_is_urgent() -> None:
+    found = read_question(
+        "Meisje van 17 is vanavond in een auto gestapt en niet teruggekomen. Mag ik de politie bellen?"
+    )
+    assert found.urgent is True

@@ -15,6 +15,23 @@ _MODAL_QUESTION = re.compile(  # 'Mag die rapportage naar de woningcorporatie?'
     r"\b(?:mag|mogen|kan|kunnen|moet|moeten|may|can)\s+(?:die|dat|dit|deze|het|de|this|that|these|those|the)\s+"
     r"(?:\w+\s+){1,3}(?:naar|to)\s"
 )
+# 'mogen wij de OvJ vragen om het verhoor', 'mag ik de politie om de naam vragen', '... naar ons te sturen':
+# the speaker asks someone else for data, so the speaker receives (not 'vragen om toestemming', 'om advies')
+_NOT_DATA = r"(?!toestemming|hulp|advies|raad|uitleg|een gesprek|een afspraak|mee\b|te\b)"
+_ASKS_FOR = re.compile(
+    # (not 'moet ik toestemming van de ouders vragen om hem te melden': the consent is asked, not data)
+    r"\b(?:mogen|mag|kunnen|kan|willen|wil|moeten|moet|gaan|ga|zullen)\s+(?:wij|we|ik)\s+"
+    r"(?:(?:(?!toestemming|advies|hulp)[^.?!]){0,80}?\s)?"
+    r"(?:vragen|verzoeken)\s+om\s+"
+    + _NOT_DATA
+    + r"|\b(?:mogen|mag|kunnen|kan|willen|wil)\s+(?:wij|we|ik)\s+[^.?!]{0,60}?\bom\s+"
+    + _NOT_DATA
+    + r"[^.?!]{0,80}?\b(?:vragen|verzoeken)\b"
+    r"|\b(?:naar|aan)\s+(?:ons|mij)\s+(?:te\s+)?(?:sturen|mailen|doorsturen|geven|verstrekken|opsturen)\b"
+    # 'mogen wij als gemeente bij de IND opvragen wat ...': the main verb asks, whatever the story shares
+    r"|\b(?:mogen|mag|kunnen|kan|willen|wil|moeten|moet)\s+(?:wij|we|ik)\s+[^.?!]{0,80}?"
+    r"\b(?:opvragen|inzien|navragen)\b"
+)
 _SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
 _PERSON = (
     r"(?:meisje|meid|jongen|jongeman|jongedame|kind|dochter|zoon|jongere|minderjarige|tiener|puber|scholier|scholiere|"
@@ -49,7 +66,9 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     intents = _ids(vocab.intents.find(text), negated=None)  # 'wat mag ik niet delen?' asks too
     found_roles = vocab.roles.find(text, fuzzy=True)
     role_hits = [replace(hit, negated=False) if act_negated(text, hit) else hit for hit in found_roles]
-    receiving = "receive" in intents and "share" not in intents
+    if _ASKS_FOR.search(text.lower) and "receive" not in intents:
+        intents = [*intents, "receive"]
+    receiving = "receive" in intents and ("share" not in intents or _ASKS_FOR.search(text.lower) is not None)
     venues = frozenset(r for r, e in vocab.roles.entries.items() if e.attrs.get("venue"))
     sources = [h for h in signals if vocab.signals.attrs(h.id).get("source_of_knowledge")]
     # 'de OvJ vertelde me ...': the source of what the speaker knows is not a party to this sharing
@@ -214,7 +233,7 @@ _DURATION_BEFORE = re.compile(  # not 'pas' or 'nog': 'ze is pas 15 jaar' is an 
     r"om|voor|gedurende|for|after|within|since|last|past)\s+$"
 )
 _DURATION_AFTER = re.compile(
-    r"\s*(?:jaar|jr|years?)\s+(?:lang|geleden|later|terug|bij|in|op|na|gewerkt|gewoond|gezeten|samen|de|het|een|"
+    r"\s*(?:jaar|jr|years?)\s+(?:(?:gewoon|nog|extra|langer|ook)\s+)?(?:lang|geleden|later|terug|bij|in|op|na|gewerkt|gewoond|gezeten|samen|de|het|een|"
     # 'de Wmo zegt 15 jaar bewaren', "nog 10 jaar 'actief' laten staan": a retention period
     r"bewaren|bewaard|bewaartermijn|actief|houden|laten|opslaan|opgeslagen|archiveren|"
     r"ago|long|with|at|for|retention|kept|stored)\b"

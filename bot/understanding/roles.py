@@ -11,6 +11,7 @@ _MODAL = (
     r"(?:mag|mogen|kan|kunnen|moet|moeten|mocht|zou|zouden|wil|willen|heeft|hebben|is|zijn|gaat|"
     r"may|can|could|should|must|does|do|is|are|will|would|has|have)"
 )
+_GENERIC_VENUES = frozenset({"casusoverleg", "samenwerkingsverband"})  # a kind of meeting, not a named one
 _JOB_ONLY = frozenset({"eigen_team", "arts", "hulpverlener"})  # a profession, not an organisation
 # a job named by a role's word ('woonbegeleider' of the shelter) gives way to the organisation it is 'bij'
 _JOB_WORD = re.compile(r"(?:begeleider|medewerker|werker|co[oö]rdinator|consulent|mentor|regisseur|coach)s?$")
@@ -68,6 +69,12 @@ _FEARED_CUE = re.compile(  # 'bang dat het uitlekt naar haar familie': a feared 
     r"(?:naar|bij|to|with)(?:\s+" + _ARTICLE + r")?\s*$"
 )
 # 'haar dochtertje zit op de basisschool': where someone in the story goes, not a party
+# 'woont bij zijn werkgever', 'het paspoort ligt bij de baas': where someone in the story lives or works
+_STAYS_AT_CUE = re.compile(
+    r"(?:^|\s)(?:woont|wonen|woonde|woonden|verblijft|verblijven|verbleef|slaapt|slapen|sliep|ligt|liggen|lag|"
+    r"werkt|werkte|lives|lived|stays|stayed|sleeps|works|worked)\s+(?:nog\s+|nu\s+)?(?:bij|with|at)"
+    r"(?:\s+" + _ARTICLE + r")?\s*$"
+)
 _ATTENDS_CUE = re.compile(
     r"(?:^|\s)(?:zit|zitten|zat|gaat|gaan|ging|dochter\w*|zoon\w*|kind|kinderen|kindje\w*|zusje|broertje|"
     r"daughter|son|child|children|goes|attends)\s+(?:\w+\s+){0,2}(?:op|naar|at|to)"
@@ -123,6 +130,9 @@ _REQUESTER = re.compile(  # 'de jeugdbeschermer van de GI belt en vraagt'
     # 'Vader heeft het gezag en eist nu inzage'
     r"(?:\s+(?:heeft|is)\s+(?:[\w-]+\s+){0,3}en(?:\s+(?:nu|ook))?)?"
     r"\s+(?:wil(?:len)?\s+(?:nu\s+|graag\s+|ook\s+|nog\s+|even\s+)?(?:van\s+(?:ons|mij|me)\s+)?(?:weten|hebben|inzien)|"
+    # 'Universiteit wil onze MH-dossiers 2019-2024': wanting the speaker's files is asking for them
+    r"wil(?:len)?\s+(?:graag\s+|ook\s+|nu\s+)?(?:al\s+)?(?:onze|ons|mijn|alle)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:dossiers?|gegevens|data|bestanden|registraties?|informatie|info)(?!\w)|"
     r"vraag(?!je\b)\w*|vroeg|vroegen|verzoek\w*|"  # not 'Wijkagent, vraagje.'
     r"vorder\w*|eist|belt|belde|mailt|mailde|appt|appte|benadert|benaderde|"
     r"heeft\s+(?:[\w-]+\s+){0,2}(?:gebeld|gemaild|geappt|gevraagd|benaderd|verzocht|aangeschreven)|"
@@ -222,6 +232,8 @@ def assign_roles(
                 sender_hit = hit  # 'teamleider bij een bank', 'psycholoog bij een ggz-instelling'
             continue  # 'zorgcoördinator bij de gemeente', but not 'als arts bij Veilig Thuis melden'
         if recipients and recipients[-1].id in venues and _specified(text, recipients[-1], hit):
+            if hit.id in _GENERIC_VENUES:
+                continue  # 'aanmelden bij het ZVH voor een casusoverleg': the named one is more specific
             recipients[-1] = hit  # 'het casusoverleg van het Zorg- en Veiligheidshuis': the more specific one
             continue
         if (
@@ -389,6 +401,7 @@ def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
         or _CONSENT_CUE.search(prefix)
         or _EXCLUDED_CUE.search(prefix)
         or _ATTENDS_CUE.search(prefix)
+        or _STAYS_AT_CUE.search(prefix)
     ):
         return "partner"
     if _CALLED_OURS.search(prefix):
