@@ -653,3 +653,39 @@ def test_a_missing_minor_who_did_not_come_back_is_urgent() -> None:
         "Meisje van 17 is vanavond in een auto gestapt en niet teruggekomen. Mag ik de politie bellen?"
     )
     assert found.urgent is True
+
+
+def test_the_speaker_described_after_me_is_the_sender() -> None:
+    found = read_question(
+        "A journalist from a regional paper is writing about exploitation and asks me, the municipal "
+        "trafficking care coordinator, for the names of two victims. Am I allowed to give them to him?"
+    )
+    assert (found.sender, found.recipients) == ("gemeente", ["media"])
+
+
+def test_a_period_after_more_than_is_no_age() -> None:
+    found = read_question("Wij willen dossiers van cliënten die langer dan 2 jaar uit zorg zijn vernietigen.")
+    assert found.age is None
+
+
+def test_in_a_receiving_question_the_story_people_are_no_recipients() -> None:
+    found = read_question(
+        "Toegang jeugd, gemeente. Voor een meisje van 11 hebben we het verslag van de jeugd-ggz nodig. "
+        "De ouders weigeren toestemming. Mogen wij het toch opvragen?"
+    )
+    assert (found.sender, found.recipients) == ("jeugdhulp", ["gemeente"])
+
+
+def test_the_one_who_sends_a_request_asks_for_the_data() -> None:
+    found = read_question(
+        "Ik ben Wmo-consulent. De IND stuurt een verzoek over een vrouw: verblijft ze nog in de opvang? "
+        "Moeten of mogen wij dit geven?"
+    )
+    assert (found.sender, found.recipients) == ("gemeente", ["ind"])
+
+
+def test_a_software_company_hosting_files_is_a_processor() -> None:
+    found = read_question(
+        "Wij willen over op een casemanagementsysteem van een Amerikaans softwarebedrijf. Mag dat?"
+    )
+    assert found.recipients == ["verwerker"]

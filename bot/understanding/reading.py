@@ -30,7 +30,7 @@ _ASKS_FOR = re.compile(
     r"|\b(?:naar|aan)\s+(?:ons|mij)\s+(?:te\s+)?(?:sturen|mailen|doorsturen|geven|verstrekken|opsturen)\b"
     # 'mogen wij als gemeente bij de IND opvragen wat ...': the main verb asks, whatever the story shares
     r"|\b(?:mogen|mag|kunnen|kan|willen|wil|moeten|moet)\s+(?:wij|we|ik)\s+[^.?!]{0,80}?"
-    r"\b(?:opvragen|inzien|navragen)\b"
+    r"\b(?:opvragen|inzien)\b"
 )
 _SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
 _PERSON = (
@@ -230,7 +230,8 @@ def _adult_age_follows(text: Text, hit: Hit) -> bool:
 # 'zat 2 jaar bij ons', 'al 3 jaar', '2 jaar geleden': a stretch of time, not an age
 _DURATION_BEFORE = re.compile(  # not 'pas' or 'nog': 'ze is pas 15 jaar' is an age
     r"(?:^|\s)(?:zat|zit|woonde|woont|werkte|werkt|al|sinds|ruim|na|over|afgelopen|laatste|binnen|tot|elke|iedere|per|"
-    r"om|voor|gedurende|for|after|within|since|last|past)\s+$"
+    r"om|voor|gedurende|langer dan|meer dan|minder dan|"
+    r"for|after|within|since|last|past|longer than|more than)\s+$"
 )
 _DURATION_AFTER = re.compile(
     r"\s*(?:jaar|jr|years?)\s+(?:(?:gewoon|nog|extra|langer|ook)\s+)?(?:lang|geleden|later|terug|bij|in|op|na|gewerkt|gewoond|gezeten|samen|de|het|een|"

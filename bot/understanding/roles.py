@@ -107,8 +107,11 @@ _SPEAKER_LABEL = re.compile(
     r"|(?:[ \t]+[\w-]+){0,3}[ \t]+hier\b(?!\s+(?:in|op|bij|aan|voor|de|het|een)\b)"
 )
 # 'Wij (gemeente) ...', 'vraagt ons (gemeente) om ...': the speaker's own organisation
+# ('asks me, the municipal trafficking care coordinator': up to three describing words, no preposition)
 _APPOSITION = re.compile(
-    r"(?:^|\W)(?:wij|we|ik|i|ons|mij|us|me)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?$", re.IGNORECASE
+    r"(?:^|\W)(?:wij|we|ik|i|ons|mij|us|me)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?"
+    r"(?:(?!(?:met|van|bij|aan|naar|voor|samen|en|of|with|of|for|to|and|or)\b)[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
 )
 _SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r")?\s*$")
 _OBJECT_CUE = re.compile(  # 'mag ik de politie', 'ik wil Veilig Thuis bellen', 'we gaan even de GI'
@@ -130,11 +133,15 @@ _REQUESTER = re.compile(  # 'de jeugdbeschermer van de GI belt en vraagt'
     # 'Vader heeft het gezag en eist nu inzage'
     r"(?:\s+(?:heeft|is)\s+(?:[\w-]+\s+){0,3}en(?:\s+(?:nu|ook))?)?"
     r"\s+(?:wil(?:len)?\s+(?:nu\s+|graag\s+|ook\s+|nog\s+|even\s+)?(?:van\s+(?:ons|mij|me)\s+)?(?:weten|hebben|inzien)|"
+    # 'een journalist wil een verhaal over een van onze cliënten': wanting a story asks for their data
+    r"wil(?:len)?\s+(?:graag\s+)?(?:een|het)\s+(?:verhaal|interview|artikel|reportage|item)\s+(?:over|maken)\b|"
     # 'Universiteit wil onze MH-dossiers 2019-2024': wanting the speaker's files is asking for them
-    r"wil(?:len)?\s+(?:graag\s+|ook\s+|nu\s+)?(?:al\s+)?(?:onze|ons|mijn|alle)\s+(?:[\w-]+\s+){0,2}?"
+    r"wil(?:len)?\s+(?:graag\s+|ook\s+|nu\s+)?(?:al\s+)?(?:onze|ons|mijn)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:dossiers?|gegevens|data|bestanden|registraties?|informatie|info)(?!\w)|"
     r"vraag(?!je\b)\w*|vroeg|vroegen|verzoek\w*|"  # not 'Wijkagent, vraagje.'
     r"vorder\w*|eist|belt|belde|mailt|mailde|appt|appte|benadert|benaderde|"
+    r"(?:stuurt|stuurde|heeft\s+(?:ons\s+|mij\s+)?gestuurd)\s+(?:ons\s+|mij\s+|me\s+)?(?:een\s+)?"
+    r"(?:verzoek|vraag|mail|e-mail|brief|vordering|formulier)|"
     r"heeft\s+(?:[\w-]+\s+){0,2}(?:gebeld|gemaild|geappt|gevraagd|benaderd|verzocht|aangeschreven)|"
     r"wants?\s+to\s+know|asks?|asked|requests?|requested|demands?|calls?\s+(?:me|us)|called|phoned|e-?mailed|"
     r"contacted)(?!\w)"
@@ -435,7 +442,10 @@ def _place_loose(
     loose = sorted(loose, key=lambda hit: bool(sender) and hit.id == sender)  # stable
     for hit in loose:
         if receiving:
-            sender, recipients = (sender, [*recipients, hit.id]) if sender else (hit.id, recipients)
+            if not sender:
+                sender = hit.id
+            elif hit.id != sender and not (recipients and hit.id in people):
+                recipients = [*recipients, hit.id]  # not 'de ouders weigeren' once the asker is known
         elif not recipients and (sender or first_person):
             recipients = [hit.id]
         elif not sender and not (first_person and hit.id in people):
