@@ -3,8 +3,9 @@
     assessment, clarify = settle(assessor, understanding)
 
 A mag_mits verdict is asked about too when it rests on unknown consent or age and another value of that
-fact means mag_niet: 'Ja, mits zij toestemming geeft' to a question that does not say whether she agreed
-reads as a yes; the question "Heeft zij toestemming gegeven?" with both outcomes is the honest answer.
+fact means mag_niet — or, for consent, leaves it open (a refusal that only a conflict of duties could
+overcome): 'Ja, mits zij toestemming geeft' to a question that does not say whether she agreed reads as a
+yes; the question "Heeft zij toestemming gegeven?" with both outcomes is the honest answer.
 
 A fact is *decisive* when its values lead to different settled verdicts (mag, mag_mits, mag_niet; a value
 that would leave it open, hangt_af, does not count): the rules are re-run for each value in
@@ -107,7 +108,9 @@ def settle(
             return assessment, None
         given = [*given, *(fact for fact in CANDIDATES if fact not in MITS_ASKED)]
     found = most_decisive(assessor, u, assessment.verdict, given)
-    if found is None or (assessment.verdict == "mag_mits" and not _flips(found[1])):
+    if assessment.verdict == "mag_mits" and (found is None or not _flips(*found)):
+        found = _consent_left_open(assessor, u) if "consent" not in given else None
+    if found is None or (assessment.verdict == "mag_mits" and not _flips(*found)):
         return assessment, None
     fact, outcomes = found
     return _asking(assessor, u, assessment, fact, outcomes)
@@ -141,10 +144,24 @@ def _about_consent(u: Understanding) -> bool:
     return not own and not other_topics
 
 
-def _flips(outcomes: list[Outcome]) -> bool:
-    """A mag_mits is only turned into a question when another value of the open fact means mag_niet."""
+def _flips(fact: str, outcomes: list[Outcome]) -> bool:
+    """A mag_mits is only turned into a question when another value of the open fact means mag_niet, or, for
+    consent, leaves it open: 'Ja, mits zij toestemming geeft' where her refusal means a weighing (conflict of
+    duties, hangt_af) reads as a yes to a question that does not say whether she agreed."""
     verdicts = {o.decision.verdict for o in outcomes}
-    return "mag_niet" in verdicts and bool(verdicts & {"mag", "mag_mits"})
+    closed = "mag_niet" in verdicts or (
+        "hangt_af" in verdicts and fact == "consent"
+    )
+    return closed and bool(verdicts & {"mag", "mag_mits"})
+
+
+def _consent_left_open(assessor: RuleAssessor, u: Understanding) -> tuple[str, list[Outcome]] | None:
+    """Consent when the question leaves it open and its values do not all say yes (see _flips)."""
+    if u.consent and "consent" not in u.semantic:
+        return None
+    runner = RuleRunner(assessor, u)
+    outcomes = [runner.outcome("consent", value) for value in alternatives("consent", assessor.vocabulary)]
+    return ("consent", outcomes) if _flips("consent", outcomes) else None
 
 
 def open_facts(u: Understanding, verdict: str = "") -> Iterator[str]:

@@ -169,7 +169,7 @@ def fact_view(u: Understanding, vocabulary: Vocabulary) -> dict[str, Any]:
         "purpose": set(u.purposes),
         "sender_sector": {sender.get("sector", "")} - {""},
         "sender_regime": {_sender_regime(sender.get("regime", "avg"), u.signals)},
-        "sender_secrecy": {sender.get("secrecy", "")} - {""},
+        "sender_secrecy": {_sender_secrecy(sender, u.signals)} - {""},
         "recipient_sector": {r.get("sector", "") for r in recipients} - {""},
         "consent": {u.consent or "unknown"},
         "signal": set(u.signals),
@@ -202,6 +202,13 @@ def fact_view(u: Understanding, vocabulary: Vocabulary) -> dict[str, Any]:
         "recipient_public": any(r.get("public") for r in recipients) if recipients else None,
         "sender_task_by_law": bool(sender.get("public") or sender.get("task_by_law")) if u.sender else None,
     }
+
+
+def _sender_secrecy(attrs: dict[str, Any], signals: list[str]) -> str:
+    """The sender's statutory secrecy. Wmo 2015 art. 5.3.3 lid 1 binds the college too, so a municipality that
+    the question places under the Wmo ('Wmo-consulent', 'haar Wmo-dossier') keeps it."""
+    secrecy = str(attrs.get("secrecy", ""))
+    return secrecy or (str(attrs.get("secrecy_when_wmo", "")) if "wmo_named" in signals else "")
 
 
 def _sender_regime(regime: str, signals: list[str]) -> str:

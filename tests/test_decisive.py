@@ -141,3 +141,21 @@ def test_role_data_and_act_is_never_out_of_scope_and_says_what_was_missed(assess
 def test_out_of_scope_stays_out_of_scope(assessor: Assessor, question: str) -> None:
     assessment, clarify = settle(assessor, assessor.understand(question))
     assert assessment.verdict == "buiten_bereik" and clarify is None
+
+
+def test_a_yes_on_unasked_consent_is_asked_when_a_refusal_leaves_it_open(assessor: Assessor) -> None:
+    # Wmo 2015 art. 5.3.3 lid 1: with consent yes; refused, the police may only be told after weighing a
+    # conflict of duties (hangt_af). 'Ja, mits' to a question that does not say whether she agreed is a guess.
+    understanding = assessor.understand(
+        "Wmo-consulent: een vrouw (41) vertelde dat haar vriend haar laat werken in een club. "
+        "Mag ik de politie bellen met haar naam en adres?"
+    )
+    assert understanding.consent == ""
+    assert assessor.assess_understanding(understanding).verdict == "mag_mits"
+    assessment, clarify = settle(assessor, understanding)
+    assert assessment.verdict == "hangt_af"
+    assert clarify is not None and clarify.fact == "consent"
+    by_value = {option.value: option.verdict for option in clarify.options}
+    assert by_value["given"] == "mag_mits" and by_value["refused"] == "hangt_af"
+    said, none = settle(assessor, understanding.model_copy(update={"consent": "given"}))
+    assert said.verdict == "mag_mits" and none is None
