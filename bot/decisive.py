@@ -149,16 +149,14 @@ def _flips(fact: str, outcomes: list[Outcome]) -> bool:
     consent, leaves it open: 'Ja, mits zij toestemming geeft' where her refusal means a weighing (conflict of
     duties, hangt_af) reads as a yes to a question that does not say whether she agreed."""
     verdicts = {o.decision.verdict for o in outcomes}
-    closed = "mag_niet" in verdicts or (
-        "hangt_af" in verdicts and fact == "consent"
-    )
+    closed = "mag_niet" in verdicts or ("hangt_af" in verdicts and fact == "consent")
     return closed and bool(verdicts & {"mag", "mag_mits"})
 
 
 def _consent_left_open(assessor: RuleAssessor, u: Understanding) -> tuple[str, list[Outcome]] | None:
     """Consent when the question leaves it open and its values do not all say yes (see _flips)."""
-    if u.consent and "consent" not in u.semantic:
-        return None
+    if (u.consent and "consent" not in u.semantic) or u.urgent:
+        return None  # in acute danger the vital-interest answer already states when consent cannot be asked
     runner = RuleRunner(assessor, u)
     outcomes = [runner.outcome("consent", value) for value in alternatives("consent", assessor.vocabulary)]
     return ("consent", outcomes) if _flips("consent", outcomes) else None

@@ -689,3 +689,16 @@ def test_a_software_company_hosting_files_is_a_processor() -> None:
         "Wij willen over op een casemanagementsysteem van een Amerikaans softwarebedrijf. Mag dat?"
     )
     assert found.recipients == ["verwerker"]
+
+
+def test_asking_consent_that_cannot_be_asked_is_no_consent_basis() -> None:
+    found = read_question(
+        "Ik wil hem aanmelden bij het Zorg- en Veiligheidshuis. Toestemming vragen lukt niet echt, "
+        "hij begrijpt niet waar het over gaat."
+    )
+    assert found.consent == "impossible" and "consent_basis" not in found.signals
+
+
+def test_an_age_reached_last_week_is_read() -> None:
+    found = read_question("Update: ze is vorige week 18 geworden. Haar ex-voogd belt of ik haar bijpraat.")
+    assert (found.age, found.minor) == (18, False)
