@@ -702,3 +702,21 @@ def test_asking_consent_that_cannot_be_asked_is_no_consent_basis() -> None:
 def test_an_age_reached_last_week_is_read() -> None:
     found = read_question("Update: ze is vorige week 18 geworden. Haar ex-voogd belt of ik haar bijpraat.")
     assert (found.age, found.minor) == (18, False)
+
+
+def test_an_asker_named_after_the_verb_stays_the_asker() -> None:
+    found = read_question(
+        "Wij begeleiden een man in beschermd wonen (Wmo). Nu belt de wijkagent of wij zijn verhaal "
+        "kunnen mailen. Cliënt zegt heel duidelijk: nee, ik wil niks met de politie. Er is geen dreiging "
+        "meer. Het is wel de politie."
+    )
+    assert (found.sender, found.recipients) == ("opvang", ["politie"])
+    assert found.consent == "refused" and found.urgent is False
+
+
+def test_a_parent_suspected_after_the_request_is_read_as_the_exploiter() -> None:
+    found = read_question(
+        "De vader van een 14-jarige eist bij Veilig Thuis inzage in het dossier. VT vermoedt dat hij "
+        "haar zelf uitbuit. Moet VT hem die inzage geven?"
+    )
+    assert "family_perpetrator" in found.signals

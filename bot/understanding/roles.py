@@ -151,6 +151,9 @@ _CALLER_CUE = re.compile(  # 'er belt iemand van de afdeling klantonderzoek van 
     r"(?:hier\s+|ons\s+|mij\s+|me\s+)?"
     r"(?:iemand|een\s+medewerker|een\s+mevrouw|een\s+meneer|een\s+man|een\s+vrouw|een\s+collega)\s+"
     r"(?:van|bij|namens|uit)\s+(?:[\w-]+\s+){0,4}$"
+    # 'nu belt de wijkagent of wij ...', 'vandaag mailde de IND': the verb before the asker
+    r"|(?:^|\s)(?:nu|toen|vandaag|gisteren|net|zojuist|vanochtend|vanmiddag|ineens|opeens|daarna|dan)\s+"
+    r"(?:belt|belde|mailt|mailde|appt|appte|vraagt|vroeg|eist|eiste)\s+(?:de|het|een|die|onze|mijn)\s+$"
 )
 _JOINER = re.compile(  # 'het COA wil aanschuiven', 'mag de politie meekijken': it receives
     r"(?:\s+[\w-]+){0,4}?\s+(?:aanschuiven|aansluiten|meepraten|meedoen|meekijken|meelezen|deelnemen|"
@@ -253,6 +256,10 @@ def assign_roles(
         role = _role_of(text, hit, receiving, hit.id in venues)
         if _CHANNEL.fullmatch(hit.text.lower()) is not None and role == "sender":
             role = "recipient"  # 'voor ons jaarverslag': published on, not the speaker
+        if role == "sender" and not _SENDER_CUE.search(text.lower[: hit.start]) and any(
+            r.id == hit.id for r in recipients
+        ):
+            continue  # 'de wijkagent belt of wij ... Het is wel de politie': the asker named again
         if role == "sender" and (
             sender_hit is None or _stronger(text, hit, sender_hit) or _employer_of(text, sender_hit, hit)
         ):
