@@ -720,3 +720,30 @@ def test_a_parent_suspected_after_the_request_is_read_as_the_exploiter() -> None
         "haar zelf uitbuit. Moet VT hem die inzage geven?"
     )
     assert "family_perpetrator" in found.signals
+
+
+def test_round16_readings_as_development_data() -> None:
+    landlord = read_question(
+        "handhaving gemeente: particuliere verhuurder vraagt of wij kunnen bevestigen dat een bemiddelaar "
+        "veroordeeld is ('jullie zitten toch in het RIEC'). mag ik dat zeggen?"
+    )
+    assert (landlord.sender, landlord.recipients) == ("gemeente", ["particulier"])
+    shelter = read_question(
+        "Wij zijn een kleine stichting (opvang slachtoffers uitbuiting) en willen over naar een app in de "
+        "cloud. De leverancier wil geen verwerkersovereenkomst tekenen. Kunnen we het dan toch gebruiken?"
+    )
+    assert (shelter.sender, shelter.recipients) == ("opvang", ["verwerker"])
+    assert "no_processor_agreement" in shelter.signals
+    deadline = read_question(
+        "SPOED: advocaat wil vóór morgen 12.00 uur een verklaring van mij over haar PTSS. "
+        "Gezien de haast: mag ik die gewoon sturen?"
+    )
+    assert deadline.urgent is not True
+    own_data = read_question(
+        "Hij (15) wil zelf bij de politie opvragen wat ze over hem hebben. Kan hij dat zelf?"
+    )
+    assert "rights" in own_data.intents and "acts_alone" in own_data.signals
+    story = read_question(
+        "Cliënte: leeftijd, uit welk land, welke studio, 'geanonimiseerd'. Mag dat naar de krant?"
+    )
+    assert "identifiers" in story.signals

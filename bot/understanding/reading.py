@@ -190,6 +190,9 @@ def _signal_facts(signals: list[Hit]) -> dict[str, object]:
     # 'acuut gevaar is er niet': the negation comes after the words, so those words do not count as urgent
     calm_hits = [hit for hit in signals if hit.id == "not_urgent"]
     urgent_hits = [h for h in signals if h.id == "urgent" and not any(h.overlaps(c) for c in calm_hits)]
+    if any(hit.id == "procedural_deadline" for hit in signals):
+        # 'SPOED: de advocaat wil vóór morgen 12.00 een verklaring': haste for a deadline is no danger
+        urgent_hits = [h for h in urgent_hits if _HASTE.fullmatch(h.text.lower().strip()) is None]
     calm = bool(calm_hits)
     urgent = True if any(not h.negated for h in urgent_hits) else (False if urgent_hits or calm else None)
     return {
@@ -252,6 +255,7 @@ def _duration(lower: str, match: re.Match[str]) -> bool:
 
 
 _WITHOUT = re.compile(r"(?:zonder|without)\b")
+_HASTE = re.compile(r"spoed|met spoed|spoedeisend|urgent|urgente|nu meteen|onmiddellijk|vanavond nog|asap")
 
 
 def _age_facts(text: Text, signals: list[Hit]) -> dict[str, object]:

@@ -75,6 +75,11 @@ _STAYS_AT_CUE = re.compile(
     r"werkt|werkte|lives|lived|stays|stayed|sleeps|works|worked)\s+(?:nog\s+|nu\s+)?(?:bij|with|at)"
     r"(?:\s+" + _ARTICLE + r")?\s*$"
 )
+# 'jullie zitten toch in het RIEC': membership named as an argument, not a recipient
+_MEMBER_CUE = re.compile(
+    r"(?:^|\s)(?:jullie|wij|we|u|zij|ze)\s+(?:zitten|zit|zaten)\s+(?:toch\s+|ook\s+|allemaal\s+|samen\s+)*in"
+    r"(?:\s+" + _ARTICLE + r")?\s*$"
+)
 _ATTENDS_CUE = re.compile(
     r"(?:^|\s)(?:zit|zitten|zat|gaat|gaan|ging|dochter\w*|zoon\w*|kind|kinderen|kindje\w*|zusje|broertje|"
     r"daughter|son|child|children|goes|attends)\s+(?:\w+\s+){0,2}(?:op|naar|at|to)"
@@ -112,6 +117,10 @@ _APPOSITION = re.compile(
     r"(?:^|\W)(?:wij|we|ik|i|ons|mij|us|me)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?"
     r"(?:(?!(?:met|van|bij|aan|naar|voor|samen|en|of|with|of|for|to|and|or)\b)[\w-]+\s+){0,3}$",
     re.IGNORECASE,
+)
+# 'Wij zijn een kleine stichting (opvang slachtoffers uitbuiting)': the speaker describes itself in brackets
+_SELF_DESCRIBED = re.compile(
+    r"(?:^|\W)(?:wij|we|ik)\s+(?:zijn|ben)\s+(?:een\s+)?(?:[\w-]+\s+){0,3}\(\s*$", re.IGNORECASE
 )
 _SOURCE_CUE = re.compile(r"(?:^|\s)(?:van|uit|bij|from|by)(?:\s+" + _ARTICLE + r")?\s*$")
 _OBJECT_CUE = re.compile(  # 'mag ik de politie', 'ik wil Veilig Thuis bellen', 'we gaan even de GI'
@@ -256,8 +265,10 @@ def assign_roles(
         role = _role_of(text, hit, receiving, hit.id in venues)
         if _CHANNEL.fullmatch(hit.text.lower()) is not None and role == "sender":
             role = "recipient"  # 'voor ons jaarverslag': published on, not the speaker
-        if role == "sender" and not _SENDER_CUE.search(text.lower[: hit.start]) and any(
-            r.id == hit.id for r in recipients
+        if (
+            role == "sender"
+            and not _SENDER_CUE.search(text.lower[: hit.start])
+            and any(r.id == hit.id for r in recipients)
         ):
             continue  # 'de wijkagent belt of wij ... Het is wel de politie': the asker named again
         if role == "sender" and (
@@ -385,7 +396,7 @@ def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
     if _speaker(text, hit):
         # 'Wmo-consulent: een moeder ...'; 'Slachtofferhulp: mogen wij van het OM ... krijgen' (receiving)
         return "recipient" if receiving else "sender"
-    if _APPOSITION.search(text.original[: hit.start]):
+    if _APPOSITION.search(text.original[: hit.start]) or _SELF_DESCRIBED.search(text.original[: hit.start]):
         return "sender"  # 'Wij (gemeente, team ondermijning) ...', 'Ik, zorgcoördinator, ...'
     # a cue does not reach over a sentence end: 'we treffen een meisje aan. Ouders onbekend'
     new_sentence = _SENTENCE_END.search(text.original[: hit.start]) is not None
@@ -416,6 +427,7 @@ def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
         or _EXCLUDED_CUE.search(prefix)
         or _ATTENDS_CUE.search(prefix)
         or _STAYS_AT_CUE.search(prefix)
+        or _MEMBER_CUE.search(prefix)
     ):
         return "partner"
     if _CALLED_OURS.search(prefix):
