@@ -32,6 +32,7 @@ _ASKS_FOR = re.compile(
     r"|\b(?:mogen|mag|kunnen|kan|willen|wil|moeten|moet)\s+(?:wij|we|ik)\s+[^.?!]{0,80}?"
     r"\b(?:opvragen|inzien)\b"
 )
+_DATA_TO = re.compile(r"\b(?:naar|aan|to)\s+(?:de|het|een|mijn|onze|the)?\s*\w+")  # data 'naar Europol'
 _SENTENCE = re.compile(r"[^.!?;:\n]+[.!?;:\n]*")
 _PERSON = (
     r"(?:meisje|meid|jongen|jongeman|jongedame|kind|dochter|zoon|jongere|minderjarige|tiener|puber|scholier|scholiere|"
@@ -103,8 +104,10 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     )
     domestic = {r for r, e in vocab.roles.entries.items() if e.attrs.get("domestic")}
     recipients = _abroad(understanding, domestic)
-    if not intents and recipients and _MODAL_QUESTION.search(text.lower):
-        intents = ["share"]  # 'Mag die rapportage naar de woningcorporatie?'
+    if not intents and recipients and (
+        _MODAL_QUESTION.search(text.lower) or (data_hits and _DATA_TO.search(text.lower) and "?" in question)
+    ):
+        intents = ["share"]  # 'Mag die rapportage naar de woningcorporatie?', 'namen naar Europol, kan dat?'
     sender = sender or _implied_sender(signals, vocab)
     words = _words(understanding, [*role_hits, *data_hits, *purpose_hits, *signals], sender)
     understanding = understanding.model_copy(
