@@ -747,3 +747,16 @@ def test_round16_readings_as_development_data() -> None:
         "Cliënte: leeftijd, uit welk land, welke studio, 'geanonimiseerd'. Mag dat naar de krant?"
     )
     assert "identifiers" in story.signals
+
+
+def test_a_job_followed_by_its_organisation_is_that_organisation() -> None:
+    lost = read_question(
+        "help!! collega van het wijkteam is gisteren een usb-stick kwijtgeraakt met verslagen van cliënten. "
+        "Wat nu, AP melden?"
+    )
+    assert (lost.sender, lost.recipients) == ("gemeente", [])
+    asked = read_question(
+        "De jeugdconsulent van de gemeente vraagt ons (jeugdhulpaanbieder) om gegevens over een meisje van 15. "
+        "Mogen we dit wel doorgeven?"
+    )
+    assert (asked.sender, asked.recipients) == ("jeugdhulp", ["gemeente"])

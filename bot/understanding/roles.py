@@ -235,6 +235,19 @@ def assign_roles(
     recipients: list[Hit] = []
     loose: list[Hit] = []
     for hit in (h for h in hits if not h.negated):
+        if loose and _is_job(loose[-1]) and hit.id not in venues and _attached(text, loose[-1], hit):
+            loose[-1] = hit  # 'collega van het wijkteam is een usb-stick kwijt': the job's organisation
+            continue
+        if (
+            recipients
+            and _is_job(recipients[-1])
+            and hit.id not in venues
+            and _attached(text, recipients[-1], hit)
+        ):
+            recipients[-1] = (
+                hit  # 'de jeugdconsulent van de gemeente vraagt ons ...': the asker's organisation
+            )
+            continue
         if (
             sender_hit is not None
             and hit.id == sender_hit.id
@@ -265,11 +278,7 @@ def assign_roles(
         role = _role_of(text, hit, receiving, hit.id in venues)
         if _CHANNEL.fullmatch(hit.text.lower()) is not None and role == "sender":
             role = "recipient"  # 'voor ons jaarverslag': published on, not the speaker
-        if (
-            role == "sender"
-            and not _SENDER_CUE.search(text.lower[: hit.start])
-            and any(r.id == hit.id for r in recipients)
-        ):
+        if role == "sender" and not _named_as_speaker(text, hit) and any(r.id == hit.id for r in recipients):
             continue  # 'de wijkagent belt of wij ... Het is wel de politie': the asker named again
         if role == "sender" and (
             sender_hit is None or _stronger(text, hit, sender_hit) or _employer_of(text, sender_hit, hit)
@@ -407,6 +416,17 @@ def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
     if not receiving and not explicit and _JOINER.match(text.lower, hit.end):
         return "recipient"  # 'het COA wil aanschuiven', 'mag de politie meekijken': it receives
     return role
+
+
+def _named_as_speaker(text: Text, hit: Hit) -> bool:
+    """'als arts', 'ons (jeugdhulpaanbieder)', 'Wij zijn een stichting (opvang)', 'Wmo-consulent: ...'."""
+    before = text.original[: hit.start]
+    return bool(
+        _SENDER_CUE.search(text.lower[: hit.start])
+        or _APPOSITION.search(before)
+        or _SELF_DESCRIBED.search(before)
+        or _speaker(text, hit)
+    )
 
 
 def _speaker(text: Text, hit: Hit) -> bool:
