@@ -756,7 +756,7 @@ def test_a_job_followed_by_its_organisation_is_that_organisation() -> None:
     )
     assert (lost.sender, lost.recipients) == ("gemeente", [])
     asked = read_question(
-        "De jeugdconsulent van de gemeente vraagt ons (jeugdhulpaanbieder) om gegevens over een meisje van 15. "
-        "Mogen we dit wel doorgeven?"
+        "De jeugdconsulent van de gemeente vraagt ons (jeugdhulpaanbieder) om gegevens over een meisje "
+        "van 15. Mogen we dit wel doorgeven?"
     )
     assert (asked.sender, asked.recipients) == ("jeugdhulp", ["gemeente"])
