@@ -760,3 +760,15 @@ def test_a_job_followed_by_its_organisation_is_that_organisation() -> None:
         "van 15. Mogen we dit wel doorgeven?"
     )
     assert (asked.sender, asked.recipients) == ("jeugdhulp", ["gemeente"])
+
+
+def test_a_kind_of_meeting_is_no_speaker_and_a_permission_said_is_consent() -> None:
+    called = read_question(
+        "procesregisseur van het ZVH belde mij (huisarts): ik zou als 'ketenpartner' verplicht zijn om "
+        "gegevens aan te leveren. mag het uberhaupt?"
+    )
+    assert (called.sender, called.recipients) == ("arts", ["zvh"])
+    allowed = read_question("Hij heeft schriftelijk aangegeven dat ik zijn PTSS-diagnose mag inbrengen in het ZVH.")
+    assert allowed.consent == "given"
+    denied = read_question("Ze zegt dat ik het niet mag delen met de politie.")
+    assert denied.consent != "given"

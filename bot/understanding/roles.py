@@ -276,6 +276,8 @@ def assign_roles(
             sender_hit = hit  # 'mentor op een woonvoorziening (jeugdhulp)'
             continue
         role = _role_of(text, hit, receiving, hit.id in venues)
+        if role == "sender" and hit.id in _GENERIC_VENUES:
+            role = "partner"  # 'ik zou als ketenpartner verplicht zijn': a kind of meeting is no speaker
         if _CHANNEL.fullmatch(hit.text.lower()) is not None and role == "sender":
             role = "recipient"  # 'voor ons jaarverslag': published on, not the speaker
         if role == "sender" and not _named_as_speaker(text, hit) and any(r.id == hit.id for r in recipients):
