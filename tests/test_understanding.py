@@ -768,7 +768,7 @@ def test_a_kind_of_meeting_is_no_speaker_and_a_permission_said_is_consent() -> N
         "gegevens aan te leveren. mag het uberhaupt?"
     )
     assert (called.sender, called.recipients) == ("arts", ["zvh"])
-    allowed = read_question("Hij heeft schriftelijk aangegeven dat ik zijn PTSS-diagnose mag inbrengen in het ZVH.")
+    allowed = read_question("Hij heeft schriftelijk aangegeven dat ik zijn diagnose mag inbrengen.")
     assert allowed.consent == "given"
     denied = read_question("Ze zegt dat ik het niet mag delen met de politie.")
     assert denied.consent != "given"
