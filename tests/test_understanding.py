@@ -772,3 +772,11 @@ def test_a_kind_of_meeting_is_no_speaker_and_a_permission_said_is_consent() -> N
     assert allowed.consent == "given"
     denied = read_question("Ze zegt dat ik het niet mag delen met de politie.")
     assert denied.consent != "given"
+
+
+def test_the_one_whose_agreement_is_asked_is_no_recipient() -> None:
+    found = read_question(
+        "Ik ben analist bij een RIEC. RIEC Oost-Brabant heeft een gelinkte casus. Mag ik ons casusdossier "
+        "doorsturen naar hen? Politie hoef ik toch niet apart te vragen?"
+    )
+    assert (found.sender, found.recipients) == ("riec", ["riec"])

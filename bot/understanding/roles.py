@@ -401,7 +401,16 @@ def _requests(text: Text, hit: Hit) -> bool:
     return asked is not None and ")" not in text.original[end : asked.end()]
 
 
+# 'Politie hoef ik toch niet apart te vragen': the one whose agreement is asked, not a recipient
+_PERMISSION_AFTER = re.compile(
+    r"\s+(?:hoef|hoeven|moet|moeten)\s+(?:ik|we|wij|je)\s+(?:toch\s+|dan\s+|nu\s+)*(?:niet\s+|wel\s+)?"
+    r"(?:apart\s+|eerst\s+|ook\s+|nog\s+)*(?:te\s+)?(?:vragen|toestemming\s+te\s+vragen|om\s+toestemming)\b"
+)
+
+
 def _role_of(text: Text, hit: Hit, receiving: bool, venue: bool) -> str:
+    if _PERMISSION_AFTER.match(text.lower, hit.end):
+        return "partner"
     if not receiving and _requests(text, hit):
         return "recipient"  # 'De ambassade van X heeft de gemeente gemaild: ...' is no speaker label
     if _speaker(text, hit):
