@@ -252,8 +252,9 @@ def assign_roles(
             sender_hit is not None
             and hit.id == sender_hit.id
             and not text.lower[sender_hit.end : hit.start].strip()
+            and not _SENTENCE_END.search(text.original[sender_hit.end : hit.start].strip() + " ")
         ):
-            continue  # 'Casusregisseur ZVH': the same party named twice in a row
+            continue  # 'Casusregisseur ZVH': the same party named twice in a row (not '... RIEC. RIEC Oost')
         if (
             _attached(text, sender_hit, hit)
             and hit.id not in venues
