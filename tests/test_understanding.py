@@ -780,3 +780,8 @@ def test_the_one_whose_agreement_is_asked_is_no_recipient() -> None:
         "doorsturen naar hen? Politie hoef ik toch niet apart te vragen?"
     )
     assert (found.sender, found.recipients) == ("riec", ["riec"])
+
+
+def test_informant_and_tactical_investigation_data_are_read() -> None:
+    found = read_question("En de CIE-info die we over hem hebben, plus wat er uit het lopende TGO komt?")
+    assert "investigation_data" in found.signals
