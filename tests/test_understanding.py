@@ -785,3 +785,20 @@ def test_the_one_whose_agreement_is_asked_is_no_recipient() -> None:
 def test_informant_and_tactical_investigation_data_are_read() -> None:
     found = read_question("En de CIE-info die we over hem hebben, plus wat er uit het lopende TGO komt?")
     assert "investigation_data" in found.signals
+
+
+def test_round17_readings_as_development_data() -> None:
+    unaware = read_question(
+        "Inspecteur belt. Ze weten niet dat hij belt en er is geen wettelijke vordering of toestemming. "
+        "Mag ik het geven?"
+    )
+    assert unaware.consent == "refused"
+    taken = read_question(
+        "Jonge vrouw nauwelijks aanspreekbaar. Haar vriend zegt dat hij haar zo meeneemt. "
+        "Mag ik de politie bellen?"
+    )
+    assert taken.urgent is True and taken.consent == "impossible"
+    hosted = read_question("Het IT-bedrijf zegt: een verwerkersovereenkomst doen we niet. Kunnen we zo live?")
+    assert "no_processor_agreement" in hosted.signals
+    hiring = read_question("HR uitzendbureau. Kunnen we bij het OM navragen of een sollicitant fout is?")
+    assert "hiring_check" in hiring.signals
