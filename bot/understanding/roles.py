@@ -29,7 +29,10 @@ _JOB_AT = (
     r"[\w-]+(?:\s+(?!(?:de|het|een)\b)[\w-]+){0,3}\s+(?:bij|van)"
 )
 _SENDER_WORDS = (
-    r"(?:als|als \w+ (?:van|bij)|" + _JOB_AT + r"|ik ben|^ben|wij zijn|we zijn|namens|vanuit|"
+    r"(?:als|als \w+ (?:van|bij)|"
+    + _JOB_AT
+    + r"|(?:ik ben|wij zijn|we zijn) (?:van|bij)|ik ben|^ben|wij zijn|we zijn|"
+    r"namens|vanuit|"
     r"bij ons (?:in|op)|"
     r"(?:ik |wij |we )?werk(?:en|zaam)? (?:bij|voor|in|als)|"
     r"as|i am|i m|we are|i work (?:at|for|in|as)|on behalf of|working (?:at|for|in|as))"
@@ -131,6 +134,12 @@ _OBJECT_CUE = re.compile(  # 'mag ik de politie', 'ik wil Veilig Thuis bellen', 
     # 'mag ik zonder haar toestemming Veilig Thuis bellen'
     r"zonder\s+(?:(?:haar|zijn|hun|de)\s+)?(?:toestemming|medeweten)))*"
     r"(?:\s+" + _ARTICLE + r")?\s*$"
+)
+_SELF_FROM = re.compile(
+    r"(?:^|\s)(?:ik ben|wij zijn|we zijn|ik werk|wij werken|we werken)\s+(?:van|bij)(?:\s+de|\s+het)?\s*$"
+)
+_ASKED_OBJECT = re.compile(
+    r"(?:^|\s)(?:mogen|mag|kunnen|kan|moeten|moet|willen|wil)\s+(?:wij|we|ik)\s+(?:de|het|een)\s*$"
 )
 _SUBJECT_CUE = re.compile(
     r"(?:^|[.?!]\s*|\b(?:dat|of|that|whether|if|als|wanneer|when)\s+)\s*"
@@ -467,8 +476,10 @@ def _cue(prefix: str, receiving: bool, venue: bool = False) -> str:
     if venue and _VENUE_CUE.search(prefix):
         return "recipient"
     if receiving:
-        if _SOURCE_CUE.search(prefix):
-            return "sender"
+        if _SELF_FROM.search(prefix):
+            return "recipient"  # 'Wij zijn van CoMensha. Mogen wij de politie vragen': the speaker receives
+        if _SOURCE_CUE.search(prefix) or _ASKED_OBJECT.search(prefix):
+            return "sender"  # 'opvragen bij de politie'; 'mogen wij de politie vragen om': the asked gives
         if _SENDER_CUE.search(prefix) or _SUBJECT_CUE.search(prefix) or _RECIPIENT_CUE.search(prefix):
             return "recipient"
         return ""
