@@ -555,7 +555,8 @@ GENERAL: list[tuple[str, set[str], list[str]]] = [
     ("Onze universiteit doet onderzoek naar arbeidsuitbuiting. Een geïnterviewde eist inzage in onze "
      "gecodeerde transcripten. Moeten we die geven?", {"mag_mits"}, ["UAVG art. 44"]),
     ("Mag een onderzoeker van de hogeschool BVH-registraties over mensenhandel inzien als de districtschef "
-     "van de politie akkoord is?", {"mag_mits"}, ["Besluit politiegegevens art. 4:7"]),
+     # Bp art. 4:7 lid 1: only the Minister's or burgemeester's written permission opens it; ask, or say no
+     "van de politie akkoord is?", {"hangt_af", "mag_niet"}, ["Besluit politiegegevens art. 4:7"]),
     ("Politie: mogen we bij de aanmelding van een slachtoffer bij CoMensha ook de naam van de verdachte "
      "pooier doorgeven?", {"mag_niet"}, ["Besluit politiegegevens art. 4:2"]),
     ("Veilig Thuis: mogen we de ouders later laten weten dat we een melding over hen hebben gekregen, omdat "
