@@ -805,15 +805,13 @@ def test_round17_readings_as_development_data() -> None:
 
 
 def test_not_knowing_is_no_consent_only_about_the_sharing() -> None:
-    # Review (AVG art. 4 sub 11): not knowing of the contact or sharing means no consent; not knowing that one is a
-    # victim, or the exploiter not knowing where she is, says nothing about her consent.
-    assert read_question("De cliënte weet niet dat ik haar dossier aan de politie geef. Mag dat?").consent == "refused"
-    assert read_question(
-        "Ze weet niet dat ze slachtoffer is van mensenhandel. Mag ik haar aanmelden bij CoMensha?"
-    ).consent != "refused"
-    assert read_question(
-        "Haar vriend is de uitbuiter. Hij weet niet dat ze bij ons verblijft. Mag ik de politie informeren?"
-    ).consent != "refused"
-    assert read_question(
-        "Ze heeft geen bezwaar en toestemming gegeven. Mag ik het dossier naar de huisarts sturen?"
-    ).consent != "refused"
+    # Review (AVG art. 4 sub 11): not knowing of the contact or sharing means no consent; not knowing that one
+    # is a victim, or the exploiter not knowing where she is, says nothing about her consent.
+    unaware = read_question("De cliënte weet niet dat ik haar dossier aan de politie geef. Mag dat?")
+    assert unaware.consent == "refused"
+    for question in (
+        "Ze weet niet dat ze slachtoffer is van mensenhandel. Mag ik haar aanmelden bij CoMensha?",
+        "Haar vriend is de uitbuiter. Hij weet niet dat ze bij ons verblijft. Mag ik de politie informeren?",
+        "Ze heeft geen bezwaar en toestemming gegeven. Mag ik het dossier naar de huisarts sturen?",
+    ):
+        assert read_question(question).consent != "refused", question

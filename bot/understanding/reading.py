@@ -104,8 +104,13 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     )
     domestic = {r for r, e in vocab.roles.entries.items() if e.attrs.get("domestic")}
     recipients = _abroad(understanding, domestic)
-    if not intents and recipients and (
-        _MODAL_QUESTION.search(text.lower) or (data_hits and _DATA_TO.search(text.lower) and "?" in question)
+    if (
+        not intents
+        and recipients
+        and (
+            _MODAL_QUESTION.search(text.lower)
+            or (data_hits and _DATA_TO.search(text.lower) and "?" in question)
+        )
     ):
         intents = ["share"]  # 'Mag die rapportage naar de woningcorporatie?', 'namen naar Europol, kan dat?'
     sender = sender or _implied_sender(signals, vocab)
