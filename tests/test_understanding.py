@@ -815,3 +815,16 @@ def test_not_knowing_is_no_consent_only_about_the_sharing() -> None:
         "Ze heeft geen bezwaar en toestemming gegeven. Mag ik het dossier naar de huisarts sturen?",
     ):
         assert read_question(question).consent != "refused", question
+
+
+def test_round18_readings_as_development_data() -> None:
+    remark = read_question(
+        "mag ik bij de melding in de verwijsindex in het opmerkingenveld zetten 'vermoedelijk uitgebuit'?"
+    )
+    assert "content_in_registration" in remark.signals
+    vendor = read_question("De leverancier zegt dat een verwerkersovereenkomst niet nodig is. Starten?")
+    assert "no_processor_agreement" in vendor.signals
+    story = read_question("Just age, nationality, the town and the car wash where each woman worked. Ok?")
+    assert "identifiers" in story.signals
+    foundation = read_question("Wij zijn een stichting (geen wettelijke taak). Mogen we het BSN vastleggen?")
+    assert "no_statutory_task" in foundation.signals
