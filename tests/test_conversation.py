@@ -114,3 +114,13 @@ def test_followups_change_the_verdict_through_the_assessor(assessor: Assessor) -
     assert (with_consent.verdict, facts.sender, facts.consent) == ("mag_mits", "arts", True)
     assert "Wet BIG art. 88" in with_consent.keys
     assert (urgent.verdict, urgent.keys[0]) == ("mag_mits", "AVG art. 6 lid 1 sub d")
+
+
+def test_a_followup_does_not_inherit_what_the_earlier_turn_asked_to_do() -> None:
+    first = "mag ik bij de melding in de verwijsindex in het opmerkingenveld zetten 'vermoedelijk uitgebuit'?"
+    u = understand(
+        "ok duidelijk, alleen de kale melding dus. Maar ze wil ook die kale melding niet. "
+        "Mag ik haar dan nog steeds in de VI zetten?",
+        turns(first),
+    )
+    assert "content_in_registration" not in u.signals

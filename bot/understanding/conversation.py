@@ -61,6 +61,11 @@ def _has_slots(turn: Understanding) -> bool:
     )
 
 
+#: signals about what one turn asks to do, not about the situation: a follow-up does not inherit them
+#: ('alleen de kale melding dus' after 'mag ik in het opmerkingenveld zetten ...?')
+_ACT_SIGNALS = frozenset({"content_in_registration", "asks_to_report", "refuse_request"})
+
+
 def merge_followup(context: Understanding, turn: Understanding) -> Understanding:
     """Keep what the follow-up does not say; add what it does."""
     data = [d for d in dict.fromkeys([*context.data, *turn.data]) if d not in turn.negated_data]
@@ -76,7 +81,7 @@ def merge_followup(context: Understanding, turn: Understanding) -> Understanding
         "consent": turn.consent or context.consent,
         "abroad": turn.abroad or context.abroad,
         "injection": turn.injection,
-        "signals": sorted(set(context.signals) | set(turn.signals)),
+        "signals": sorted((set(context.signals) - _ACT_SIGNALS) | set(turn.signals)),
     }
     update |= {name: _first_set(getattr(turn, name), getattr(context, name)) for name in _SCALARS}
     update |= {name: getattr(turn, name) or getattr(context, name) for name in _FLAGS}
