@@ -69,9 +69,10 @@ def read_question(question: str, vocabulary: Vocabulary | None = None) -> Unders
     intents = _ids(vocab.intents.find(text), negated=None)  # 'wat mag ik niet delen?' asks too
     found_roles = vocab.roles.find(text, fuzzy=True)
     role_hits = [replace(hit, negated=False) if act_negated(text, hit) else hit for hit in found_roles]
-    if _ASKS_FOR.search(text.lower) and "receive" not in intents:
+    asks_for = _ASKS_FOR.search(text.lower) is not None
+    if asks_for and "receive" not in intents:
         intents = [*intents, "receive"]
-    receiving = "receive" in intents and ("share" not in intents or _ASKS_FOR.search(text.lower) is not None)
+    receiving = "receive" in intents and ("share" not in intents or asks_for)
     venues = frozenset(r for r, e in vocab.roles.entries.items() if e.attrs.get("venue"))
     sources = [h for h in signals if vocab.signals.attrs(h.id).get("source_of_knowledge")]
     # 'de OvJ vertelde me ...': the source of what the speaker knows is not a party to this sharing

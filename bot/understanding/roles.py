@@ -118,7 +118,7 @@ _SPEAKER_LABEL = re.compile(
 # ('asks me, the municipal trafficking care coordinator': up to three describing words, no preposition)
 _APPOSITION = re.compile(
     r"(?:^|\W)(?:wij|we|ik|i|ons|mij|us|me)\s*[(,:]\s*(?:" + _ARTICLE + r"\s+)?"
-    r"(?:(?!(?:met|van|bij|aan|naar|voor|samen|en|of|with|of|for|to|and|or)\b)[\w-]+\s+){0,3}$",
+    r"(?:(?!(?:met|van|bij|aan|naar|voor|samen|en|of|with|for|to|and|or)\b)[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 # 'Wij zijn een kleine stichting (opvang slachtoffers uitbuiting)': the speaker describes itself in brackets
@@ -253,9 +253,8 @@ def assign_roles(
             and hit.id not in venues
             and _attached(text, recipients[-1], hit)
         ):
-            recipients[-1] = (
-                hit  # 'de jeugdconsulent van de gemeente vraagt ons ...': the asker's organisation
-            )
+            # 'de jeugdconsulent van de gemeente vraagt ons ...': the asker's organisation
+            recipients[-1] = hit
             continue
         if (
             sender_hit is not None
